@@ -14,6 +14,11 @@ G_BEGIN_DECLS
  * "Authorization: Bearer <token>".  Transfer none; NULL if neither. */
 const gchar *gw_auth_get_rest_token (SoupMessageHeaders * headers);
 
+/* The unverified `iss` claim of a JWT (newly allocated), or NULL: it names
+ * the project whose secret verifies it (POST /session/create has no API key
+ * in its path). */
+gchar *gw_auth_peek_issuer (const gchar * token);
+
 /* Verifies a REST JWT for the project `api_key` (the key in the URL path)
  * whose API secret is `secret`: HS256 only, signature, exp (required,
  * skew allowed), iss == api_key, ist "project" when present (payload or

@@ -138,7 +138,14 @@ gw_jwt_decode_hs256 (const gchar * token, const gchar * secret,
   header = decode_object (parts[0], "header", error);
   if (header == NULL)
     return NULL;
-  alg = json_object_get_string_member_with_default (header, "alg", NULL);
+  alg = NULL;
+  if (json_object_has_member (header, "alg")) {
+    JsonNode *node = json_object_get_member (header, "alg");
+    /* A hostile header may carry any JSON type here. */
+    if (JSON_NODE_HOLDS_VALUE (node)
+        && json_node_get_value_type (node) == G_TYPE_STRING)
+      alg = json_node_get_string (node);
+  }
   if (g_strcmp0 (alg, "HS256") != 0) {
     g_set_error (error, GW_ERROR, GW_ERROR_AUTH,
         "JWT algorithm %s is not accepted (HS256 only)", alg ? alg : "(none)");

@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* GwGateway: the service object.  It owns the settings, the REST server and
+ * the callbacks sender (later the SIP agent and the call registry), and
+ * holds the operations REST and calls share, so both take the same path. */
+#pragma once
+
+#include <gst/gst.h>
+#include <libsoup/soup.h>
+
+#include "callbacks.h"
+#include "ot-hub.h"
+#include "settings.h"
+
+G_BEGIN_DECLS
+
+#define GW_TYPE_GATEWAY (gw_gateway_get_type ())
+G_DECLARE_FINAL_TYPE (GwGateway, gw_gateway, GW, GATEWAY, GObject);
+
+/* Takes ownership of `settings`.  Uses the thread-default main context. */
+GwGateway *gw_gateway_new (GwSettings * settings);
+
+const GwSettings *gw_gateway_get_settings (GwGateway * self);
+GwCallbacks *gw_gateway_get_callbacks (GwGateway * self);
+/* The process's session hub (transfer none). */
+OtHub *gw_gateway_get_hub (GwGateway * self);
+
+/* Starts listening; GError when an address cannot be bound. */
+gboolean gw_gateway_start (GwGateway * self, GError ** error);
+/* The bound HTTP port (ephemeral ports resolved), 0 before start. */
+guint gw_gateway_get_http_port (GwGateway * self);
+/* The one line printed on stdout once listening:
+ * "ready http=ADDR:PORT" (" sip=ADDR:PORT" joins it with the SIP agent). */
+gchar *gw_gateway_get_ready_line (GwGateway * self);
+/* Stops listening, then lets pending callbacks go out for at most
+ * `flush_timeout_ms`.  Returns FALSE if some were still pending. */
+gboolean gw_gateway_stop (GwGateway * self, guint flush_timeout_ms);
+
+/* The session `session_id` of project `api_key` (new ref).  GW_ERROR_INVALID
+ * when the ID does not have the session ID shape, GW_ERROR_NOT_FOUND when it
+ * is unknown or belongs to another project (404 either way: a project does
+ * not learn which sessions other projects have). */
+OtSession *gw_gateway_lookup_session (GwGateway * self, const gchar * api_key,
+    const gchar * session_id, GError ** error);
+
+/* Force disconnect: removes the connection and its streams from the
+ * session.  GW_ERROR_NOT_FOUND when unknown.  (A SIP leg will hang up
+ * through this same function.) */
+gboolean gw_gateway_disconnect (GwGateway * self, OtSession * session,
+    const gchar * connection_id, GError ** error);
+
+/* Force mute one stream.  Sets `muted` to whether the stream is now muted by
+ * this request (FALSE when it ignores force mute).  GW_ERROR_NOT_FOUND when
+ * the stream is unknown. */
+gboolean gw_gateway_force_mute_stream (GwGateway * self, OtSession * session,
+    const gchar * stream_id, gboolean * muted, GError ** error);
+
+/* "Mute all" on (with exclusions) or off; returns the streams muted now
+ * (transfer full list of new refs). */
+GList *gw_gateway_set_mute_all (GwGateway * self, OtSession * session,
+    gboolean active, const gchar * const *excluded_stream_ids);
+
+G_END_DECLS
