@@ -29,15 +29,24 @@ gchar *gw_call_event_to_json (const GwCallEvent * event);
 #define GW_TYPE_CALLBACKS (gw_callbacks_get_type ())
 G_DECLARE_FINAL_TYPE (GwCallbacks, gw_callbacks, GW, CALLBACKS, GObject);
 
-/* Uses the thread-default main context at creation time. */
+/* Uses the thread-default main context at creation time.  The last unref
+ * cancels what is in flight; the cancelled requests finish on later
+ * iterations of that context (flush first on shutdown). */
 GwCallbacks *gw_callbacks_new (void);
 
-/* Retry policy: first delay, maximum delay, and how long an event is retried
- * before it is dropped (with a warning).  Defaults 1 s, 30 s, 300 s. */
+/* Retry policy for connection errors, timeouts (10 s per request), 408, 429
+ * and 5xx: first delay, maximum delay (the delay doubles), and how long after
+ * its first attempt an event is retried before it is dropped (with a
+ * warning).  Defaults 1 s, 30 s, 300 s.  Any other non-2xx answer drops the
+ * event at once (with a warning) and the call's next event goes. */
 void gw_callbacks_set_retry (GwCallbacks * self, guint initial_ms,
     guint max_ms, guint give_up_ms);
-/* Bound on events waiting across all calls (default 10000); past it the
- * oldest waiting event of the same call... see callbacks.c. */
+/* Bound on events queued or in flight across all calls (default 10000).
+ * When it is reached a new event that is not a callDestroyed is dropped
+ * (with a warning).  A callDestroyed is never dropped for the bound: it takes
+ * the place of the newest waiting non-final event of its own call, else of
+ * another call; if every waiting event is a callDestroyed it is queued beyond
+ * the bound (there is at most one per call). */
 void gw_callbacks_set_max_queued (GwCallbacks * self, guint max_queued);
 
 /* Queues an event for `url` (no-op when url is NULL or empty).  `secret`
