@@ -27,8 +27,9 @@ OT_API OtSession *ot_hub_create_session (OtHub * hub, const gchar * api_key,
     const gchar * location, gboolean routed);
 
 /* Adds a session under a given ID (gst-launch use: otsink creates the session
- * named by its property on first use).  The API key is taken from the ID when
- * it has the OpenTok shape, else it is empty.  If it exists, returns it.
+ * named by its property on first use).  The API key (and the creation time)
+ * are taken from the ID when it has the OpenTok shape, else the key is
+ * empty; such a session is routed.  If it exists, returns it.
  * Returns a new reference. */
 OT_API OtSession *ot_hub_ensure_session (OtHub * hub, const gchar * session_id);
 
@@ -45,10 +46,13 @@ OT_API guint ot_hub_get_n_sessions (OtHub * hub);
 /* Parses a session ID of the OpenTok shape; returns the API key (newly
  * allocated) or NULL when the ID does not have that shape. */
 OT_API gchar *ot_session_id_get_api_key (const gchar * session_id);
+/* The decoded text of such an ID ("1~<apiKey>~<location>~<createMillis>~
+ * <random>~"), decoded as the SDKs do, or NULL when it does not decode. */
+OT_API gchar *ot_session_id_decode (const gchar * session_id);
 
-/* Counters for tests and benchmarks: converters currently running
- * (decoders and encoders across all tracks of all sessions), and the total
- * number of buffer copies the hub ever made (expected: 0). */
+/* For tests and benchmarks: converters currently running (decoders and
+ * encoders across all tracks of all sessions).  The hub never copies a
+ * published buffer: subscribers in the published format get references. */
 OT_API guint ot_hub_get_n_converters (OtHub * hub);
 
 G_END_DECLS

@@ -50,8 +50,13 @@ typedef void (*OtSubscriptionNotify) (OtSubscription * sub,
 /* Subscribes in format `caps` (fixed): for audio OT_AUDIO_RAW_CAPS or
  * audio/x-opus, whatever the publisher sends (the hub converts once per
  * track and format, while someone needs it); for video the published
- * format only.  max_items bounds the queue (audio drops the oldest; video
- * drops until the next keyframe and requests one).  New reference. */
+ * format only (OT_HUB_ERROR_FORMAT otherwise; if the publisher changes
+ * codec later, its subscribers follow, told by a CAPS event).  Works
+ * before the publisher set its caps: delivery starts when it does.
+ * max_items (> 0) bounds the queue (audio drops the oldest; video drops
+ * until the next keyframe and requests one).  A video subscription starts
+ * at the next keyframe and requests one.  `destroy` releases `user_data`
+ * when the subscription ends (cancel or last unref).  New reference. */
 OT_API OtSubscription *ot_track_subscribe (OtTrack * track, GstCaps * caps,
     guint max_items, OtSubscriptionNotify notify, gpointer user_data,
     GDestroyNotify destroy, GError ** error);

@@ -1,0 +1,470 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* sofia-sip's nua in this thread: the su root is a GSource of the main
+ * context (su_root_threading off, so nua starts no thread of its own), and
+ * nua's event callback is a switch handing each event to the call it
+ * belongs to.  nua's media engine (soa) is off: SDP is sip-sdp.c's, carried
+ * as the message body.  That keeps one offer/answer implementation, with
+ * the codec and hold rules of the gateway, instead of two that would have
+ * to agree. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gst/gst.h>
+
+#include "gw-error.h"
+#include "sip-agent-private.h"
+
+#include <sofia-sip/nta_tag.h>
+#include <sofia-sip/su_glib.h>
+#include <sofia-sip/su_log.h>
+
+GST_DEBUG_CATEGORY_STATIC (gw_sip_debug);
+#define GST_CAT_DEFAULT gw_sip_debug
+
+/* sofia-sip's log objects: not all of them are in its public headers. */
+extern su_log_t nua_log[], nta_log[], tport_log[], soa_log[], iptsec_log[],
+    sresolv_log[];
+
+/* nua gives up on its own after 30 s of shutdown (status 500). */
+#define SHUTDOWN_DEADLINE_US (40 * G_USEC_PER_SEC)
+#define START_DEADLINE_US (5 * G_USEC_PER_SEC)
+
+/* Methods we answer ourselves: a request outside our dialogs gets 403, an
+ * OPTIONS inside one 200.  INVITE is in nua's default list. */
+#define APPL_METHODS "OPTIONS, MESSAGE, INFO"
+#define ALLOWED_METHODS "INVITE, ACK, BYE, CANCEL, OPTIONS, MESSAGE, INFO"
+
+struct _GwSipAgent
+{
+  GObject parent;
+
+  GMainContext *context;
+  su_root_t *root;
+  nua_t *nua;
+  gchar *address;
+  gchar *public_address;
+  gchar *uri_host;
+  gchar *user_agent;
+  guint port;
+  guint keepalive_interval;
+  GPtrArray *calls;             /* GwSipCall refs: dialogs not over yet */
+  gboolean started;             /* nua_r_get_params came */
+  gboolean shutdown_done;       /* nua_r_shutdown >= 200 came */
+};
+
+G_DEFINE_TYPE (GwSipAgent, gw_sip_agent, G_TYPE_OBJECT);
+
+static void
+sofia_logger (void *stream, char const *fmt, va_list ap)
+{
+  /* sofia writes lines in pieces; only the main thread logs. */
+  static GString *line = NULL;
+  GstDebugLevel level = gst_debug_category_get_threshold (gw_sip_debug);
+  gchar *nl;
+
+  if (line == NULL)
+    line = g_string_new (NULL);
+  g_string_append_vprintf (line, fmt, ap);
+  while ((nl = strchr (line->str, '\n')) != NULL) {
+    *nl = '\0';
+    GST_CAT_LEVEL_LOG (gw_sip_debug, MIN (level, GST_LEVEL_DEBUG), NULL,
+        "%s", line->str);
+    g_string_erase (line, 0, nl - line->str + 1);
+  }
+}
+
+/* sofia-sip's levels follow the threshold of gwsip: GST_DEBUG=gwsip:5
+ * shows nua's protocol actions, gwsip:7 everything. */
+static void
+redirect_sofia_log (void)
+{
+  su_log_t *logs[] = { su_log_default, nua_log, nta_log, tport_log,
+    soa_log, iptsec_log, sresolv_log
+  };
+  GstDebugLevel t = gst_debug_category_get_threshold (gw_sip_debug);
+  guint level = t >= GST_LEVEL_TRACE ? 9 : t >= GST_LEVEL_LOG ? 7 :
+      t >= GST_LEVEL_DEBUG ? 5 : t >= GST_LEVEL_INFO ? 3 :
+      t >= GST_LEVEL_WARNING ? 1 : 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (logs); i++) {
+    su_log_redirect (logs[i], sofia_logger, NULL);
+    su_log_set_level (logs[i], level);
+  }
+}
+
+static void
+on_get_params (GwSipAgent * self, tagi_t tags[])
+{
+  sip_contact_t const *m = NULL;
+
+  tl_gets (tags, NTATAG_CONTACT_REF (m), TAG_END ());
+  if (m != NULL && m->m_url->url_port != NULL)
+    self->port = atoi (m->m_url->url_port);
+  else if (m != NULL)
+    self->port = 5060;
+  self->started = TRUE;
+}
+
+static void
+on_shutdown (GwSipAgent * self, int status, char const *phrase)
+{
+  GST_DEBUG ("nua shutdown: %d %s", status, phrase);
+  if (status >= 200)
+    self->shutdown_done = TRUE;
+}
+
+/* A request that is not part of a dialog of ours.  With invite_enable off
+ * (see nua_create below) nua itself refuses INVITEs without a handle; the
+ * application methods come here with a fresh handle, which goes at once. */
+static void
+reject_outside_dialog (GwSipAgent * self, nua_event_t event, int status,
+    nua_handle_t * nh, sip_t const *sip)
+{
+  GST_INFO ("refusing %s from %s (status so far %d)", nua_event_name (event),
+      sip && sip->sip_from ? sip->sip_from->a_url->url_host : "?", status);
+  if (status < 200)
+    nua_respond (nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (self->nua),
+        TAG_END ());
+  if (nh != NULL && nh != nua_default (self->nua))
+    nua_handle_destroy (nh);
+}
+
+static void
+on_request (GwSipAgent * self, nua_event_t event, int status,
+    nua_handle_t * nh, GwSipCall * call, sip_t const *sip)
+{
+  if (call == NULL)
+    reject_outside_dialog (self, event, status, nh, sip);
+  else if (event == nua_i_invite)
+    gw_sip_call_handle_reinvite (call, status, sip);
+  else
+    gw_sip_call_handle_request (call, event, status);
+}
+
+static void
+on_event (nua_event_t event, int status, char const *phrase, nua_t * nua,
+    GwSipAgent * self, nua_handle_t * nh, GwSipCall * call,
+    sip_t const *sip, tagi_t tags[])
+{
+  GST_LOG ("%s %d %s call %p", nua_event_name (event), status, phrase, call);
+
+  switch (event) {
+    case nua_r_get_params:
+      on_get_params (self, tags);
+      break;
+    case nua_r_shutdown:
+      on_shutdown (self, status, phrase);
+      break;
+    case nua_i_invite:
+    case nua_i_options:
+    case nua_i_message:
+    case nua_i_info:
+      on_request (self, event, status, nh, call, sip);
+      break;
+    case nua_r_invite:
+      if (call)
+        gw_sip_call_handle_r_invite (call, status, phrase, sip);
+      break;
+    case nua_i_state:
+      if (call)
+        gw_sip_call_handle_state (call, status, phrase, tags);
+      break;
+    case nua_i_ack:
+      if (call)
+        gw_sip_call_handle_ack (call, sip);
+      break;
+    case nua_i_bye:
+      if (call)
+        gw_sip_call_handle_bye (call);
+      break;
+    case nua_r_options:
+      if (call)
+        gw_sip_call_handle_r_options (call, status, phrase);
+      break;
+    default:
+      /* Other requests nua answered itself (405, 481...): nothing lasts. */
+      if (nua_event_is_incoming_request (event) && call == NULL && nh != NULL
+          && nh != nua_default (nua))
+        nua_handle_destroy (nh);
+      break;
+  }
+}
+
+/* Iterates the agent's context until *flag is set or the deadline passes. */
+static gboolean
+iterate_until (GwSipAgent * self, gboolean * flag, gint64 timeout_us)
+{
+  gint64 deadline = g_get_monotonic_time () + timeout_us;
+
+  while (!*flag && g_get_monotonic_time () < deadline) {
+    /* Never blocks for long: the deadline is checked at least every 100 ms. */
+    GSource *tick = g_timeout_source_new (100);
+
+    g_source_set_dummy_callback (tick);
+    g_source_attach (tick, self->context);
+    g_main_context_iteration (self->context, TRUE);
+    g_source_destroy (tick);
+    g_source_unref (tick);
+  }
+  return *flag;
+}
+
+static gboolean
+check_config (const GwSipAgentConfig * config, GError ** error)
+{
+  if (config->tls_port != 0 || config->tls_certificate != NULL
+      || config->tls_private_key != NULL || config->tls_ca_file != NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
+        "SIP over TLS is not implemented yet (tls-port, tls-certificate, "
+        "tls-private-key, tls-ca-file must be unset)");
+    return FALSE;
+  }
+  if (config->address == NULL || !g_hostname_is_ip_address (config->address)) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SIP address '%s' is not an IP address",
+        config->address ? config->address : "(null)");
+    return FALSE;
+  }
+  if (config->public_address != NULL && *config->public_address != '\0'
+      && !g_hostname_is_ip_address (config->public_address)) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SIP public address '%s' is not an IP address",
+        config->public_address);
+    return FALSE;
+  }
+  if (config->port > 65535) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SIP port %u is out of range", config->port);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static gchar *
+uri_host (const gchar * address)
+{
+  return strchr (address, ':') ? g_strdup_printf ("[%s]", address) :
+      g_strdup (address);
+}
+
+/* "sip:PUBLIC:PORT;maddr=BIND": nta binds BIND and advertises PUBLIC in Via
+ * and Contact.  No transport parameter: nta's default is UDP and TCP on the
+ * same port (TLS only with certificates, which we do not give it), and
+ * sofia-sip 1.12.11 crashes in tport_tbind() on ";transport=udp,tcp". */
+static gchar *
+bind_url (GwSipAgent * self, guint port)
+{
+  g_autofree gchar *bind_host = uri_host (self->address);
+
+  if (g_strcmp0 (self->public_address, self->address) == 0)
+    return g_strdup_printf ("sip:%s:%u", bind_host, port);
+  return g_strdup_printf ("sip:%s:%u;maddr=%s", self->uri_host, port,
+      self->address);
+}
+
+static gboolean
+start_nua (GwSipAgent * self, guint port, GError ** error)
+{
+  g_autofree gchar *url = bind_url (self, port);
+
+  self->nua = nua_create (self->root, on_event, self, NUTAG_URL (url),
+      NUTAG_MEDIA_ENABLE (0),
+      /* nua refuses out-of-dialog INVITEs (403) without a handle; each
+       * call's handle turns it back on for its re-INVITEs. */
+      NUTAG_ENABLEINVITE (0),
+      NUTAG_APPL_METHOD (APPL_METHODS),
+      SIPTAG_ALLOW_STR (ALLOWED_METHODS),
+      /* No session timers, no 100rel: nua would refresh sessions with
+       * SDP-less re-INVITEs that soa (off) cannot complete. */
+      SIPTAG_SUPPORTED_STR (""), NUTAG_SESSION_TIMER (0),
+      NUTAG_AUTOANSWER (0), NUTAG_AUTOALERT (0), NUTAG_AUTOACK (1),
+      /* nua restarts nothing: it would follow 3xx redirects on its own
+       * (toll fraud by redirect); sip-auth.c answers challenges. */
+      NUTAG_RETRY_COUNT (0),
+      SIPTAG_USER_AGENT_STR (self->user_agent), TAG_END ());
+  if (self->nua == NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_UNAVAILABLE,
+        "cannot listen for SIP on %s (UDP and TCP port %u): %s",
+        self->address, port, g_strerror (errno));
+    return FALSE;
+  }
+  nua_get_params (self->nua, TAG_ANY (), TAG_END ());
+  if (!iterate_until (self, &self->started, START_DEADLINE_US)
+      || self->port == 0) {
+    g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
+        "sofia-sip did not report its SIP port");
+    return FALSE;
+  }
+  return TRUE;
+}
+
+GwSipAgent *
+gw_sip_agent_new (const GwSipAgentConfig * config, GError ** error)
+{
+  g_autoptr (GwSipAgent) self = NULL;
+
+  if (!check_config (config, error))
+    return NULL;
+  self = g_object_new (GW_TYPE_SIP_AGENT, NULL);
+  self->address = g_strdup (config->address);
+  self->public_address = g_strdup (config->public_address
+      && *config->public_address ? config->public_address : config->address);
+  self->uri_host = uri_host (self->public_address);
+  self->user_agent = g_strdup (config->user_agent ? config->user_agent :
+      "ot-sip-gateway/" VERSION);
+  self->keepalive_interval = config->keepalive_interval;
+
+  redirect_sofia_log ();
+  su_init ();
+  self->root = su_glib_root_create (self);
+  if (self->root == NULL) {
+    su_deinit ();
+    g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
+        "cannot create the sofia-sip root");
+    return NULL;
+  }
+  su_root_threading (self->root, 0);
+  self->context = g_main_context_ref_thread_default ();
+  g_source_attach (su_glib_root_gsource (self->root), self->context);
+  if (!start_nua (self, config->port, error))
+    return NULL;
+  GST_INFO ("SIP agent on %s:%u (public %s)", self->address, self->port,
+      self->public_address);
+  return g_steal_pointer (&self);
+}
+
+void
+gw_sip_agent_shutdown (GwSipAgent * self)
+{
+  g_return_if_fail (GW_IS_SIP_AGENT (self));
+
+  if (self->nua != NULL) {
+    for (guint i = 0; i < self->calls->len; i++)
+      gw_sip_call_disconnect (g_ptr_array_index (self->calls, i));
+    nua_shutdown (self->nua);
+    if (!iterate_until (self, &self->shutdown_done, SHUTDOWN_DEADLINE_US)) {
+      /* nua_destroy() would abort: leave sofia-sip allocated. */
+      g_warning ("sofia-sip did not shut down in time");
+      self->nua = NULL;
+      return;
+    }
+    /* nua frees the handles: the calls must not touch them any more. */
+    while (self->calls->len > 0) {
+      GwSipCall *call = g_ptr_array_steal_index (self->calls, 0);
+
+      gw_sip_call_detach (call);
+      g_object_unref (call);
+    }
+    nua_destroy (g_steal_pointer (&self->nua));
+  }
+  if (self->root != NULL) {
+    su_root_destroy (g_steal_pointer (&self->root));
+    su_deinit ();
+  }
+}
+
+static void
+gw_sip_agent_finalize (GObject * object)
+{
+  GwSipAgent *self = GW_SIP_AGENT (object);
+
+  gw_sip_agent_shutdown (self);
+  g_ptr_array_unref (self->calls);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_free (self->address);
+  g_free (self->public_address);
+  g_free (self->uri_host);
+  g_free (self->user_agent);
+  G_OBJECT_CLASS (gw_sip_agent_parent_class)->finalize (object);
+}
+
+static void
+gw_sip_agent_init (GwSipAgent * self)
+{
+  self->calls = g_ptr_array_new_with_free_func (g_object_unref);
+}
+
+static void
+gw_sip_agent_class_init (GwSipAgentClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gw_sip_agent_finalize;
+  GST_DEBUG_CATEGORY_INIT (gw_sip_debug, "gwsip", 0,
+      "SIP agent, and sofia-sip's own log");
+}
+
+GwSipCall *
+gw_sip_agent_invite (GwSipAgent * self, const GwSipInvite * invite,
+    const GwSipCallCallbacks * callbacks, gpointer user_data, GError ** error)
+{
+  GwSipCall *call;
+
+  g_return_val_if_fail (GW_IS_SIP_AGENT (self), NULL);
+  g_return_val_if_fail (invite != NULL && callbacks != NULL, NULL);
+
+  if (self->nua == NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_UNAVAILABLE,
+        "the SIP agent is shut down");
+    return NULL;
+  }
+  call = gw_sip_call_new (self, invite, callbacks, user_data, error);
+  if (call != NULL)
+    g_ptr_array_add (self->calls, g_object_ref (call));
+  return call;
+}
+
+void
+gw_sip_agent_forget_call (GwSipAgent * self, GwSipCall * call)
+{
+  g_ptr_array_remove_fast (self->calls, call);
+}
+
+const gchar *
+gw_sip_agent_get_address (GwSipAgent * self)
+{
+  return self->address;
+}
+
+guint
+gw_sip_agent_get_port (GwSipAgent * self)
+{
+  return self->port;
+}
+
+const gchar *
+gw_sip_agent_get_public_address (GwSipAgent * self)
+{
+  return self->public_address;
+}
+
+guint
+gw_sip_agent_get_n_calls (GwSipAgent * self)
+{
+  return self->calls->len;
+}
+
+nua_t *
+gw_sip_agent_get_nua (GwSipAgent * self)
+{
+  return self->nua;
+}
+
+const gchar *
+gw_sip_agent_get_uri_host (GwSipAgent * self)
+{
+  return self->uri_host;
+}
+
+guint
+gw_sip_agent_get_keepalive_interval (GwSipAgent * self)
+{
+  return self->keepalive_interval;
+}
+
+const gchar *
+gw_sip_agent_get_user_agent (GwSipAgent * self)
+{
+  return self->user_agent;
+}

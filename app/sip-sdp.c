@@ -1,0 +1,586 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <stdlib.h>
+#include <string.h>
+
+#include <gst/gst.h>
+#include <gst/sdp/gstsdpmessage.h>
+
+#include "gw-error.h"
+#include "sip-sdp.h"
+
+GST_DEBUG_CATEGORY_STATIC (gw_sip_sdp_debug);
+#define GST_CAT_DEFAULT gw_sip_sdp_debug
+
+#define DEFAULT_PTIME 20
+
+/* The payload types we offer: the static ones, and for the dynamic ones
+ * the numbers most phones use for the same formats. */
+enum
+{
+  PT_PCMU = 0,
+  PT_PCMA = 8,
+  PT_G722 = 9,
+  PT_DTMF_8000 = 101,
+  PT_DTMF_48000 = 110,
+  PT_OPUS = 111,
+};
+
+/* One format of an m-line that we know: an audio codec or
+ * telephone-event (codec NONE). */
+typedef struct
+{
+  guint pt;
+  GwAudioCodec codec;
+  guint clock_rate;
+  guint channels;
+} SdpFormat;
+
+static void
+ensure_debug_category (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done)) {
+    GST_DEBUG_CATEGORY_INIT (gw_sip_sdp_debug, "gwsipsdp", 0,
+        "SDP offer/answer of the SIP legs");
+    g_once_init_leave (&done, 1);
+  }
+}
+
+static const gchar *
+addrtype_of (const gchar * address)
+{
+  return strchr (address, ':') != NULL ? "IP6" : "IP4";
+}
+
+static GstSDPMessage *
+parse_sdp (const gchar * text, const gchar * what, GError ** error)
+{
+  g_autoptr (GstSDPMessage) msg = NULL;
+
+  if (text == NULL || *text == '\0') {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID, "SDP %s is empty", what);
+    return NULL;
+  }
+  if (gst_sdp_message_new_from_text (text, &msg) != GST_SDP_OK
+      || g_strcmp0 (gst_sdp_message_get_version (msg), "0") != 0) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s is not an SDP (no v=0 line)", what);
+    return NULL;
+  }
+  if (gst_sdp_message_medias_len (msg) == 0) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s has no media line", what);
+    return NULL;
+  }
+  return g_steal_pointer (&msg);
+}
+
+/* Flag attributes (a=sendonly) have no value: look for the key itself. */
+static gboolean
+media_has_attribute (const GstSDPMedia * media, const gchar * key)
+{
+  for (guint i = 0; i < gst_sdp_media_attributes_len (media); i++) {
+    if (g_strcmp0 (gst_sdp_media_get_attribute (media, i)->key, key) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static gboolean
+message_has_attribute (const GstSDPMessage * msg, const gchar * key)
+{
+  for (guint i = 0; i < gst_sdp_message_attributes_len (msg); i++) {
+    if (g_strcmp0 (gst_sdp_message_get_attribute (msg, i)->key, key) == 0)
+      return TRUE;
+  }
+  return FALSE;
+}
+
+static GwMediaDirection
+direction_of (const GstSDPMessage * msg, const GstSDPMedia * media)
+{
+  static const struct
+  {
+    const gchar *key;
+    GwMediaDirection direction;
+  } keys[] = {
+    {"sendonly", GW_MEDIA_SENDONLY}, {"recvonly", GW_MEDIA_RECVONLY},
+    {"inactive", GW_MEDIA_INACTIVE}, {"sendrecv", GW_MEDIA_SENDRECV},
+  };
+
+  /* The media level overrides the session level (RFC 4566 6). */
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    if (media_has_attribute (media, keys[i].key))
+      return keys[i].direction;
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+    if (message_has_attribute (msg, keys[i].key))
+      return keys[i].direction;
+  }
+  return GW_MEDIA_SENDRECV;
+}
+
+static const gchar *
+address_of (const GstSDPMessage * msg, const GstSDPMedia * media)
+{
+  const GstSDPConnection *conn = NULL;
+
+  if (gst_sdp_media_connections_len (media) > 0)
+    conn = gst_sdp_media_get_connection (media, 0);
+  else
+    conn = gst_sdp_message_get_connection (msg);
+  if (conn == NULL || g_strcmp0 (conn->nettype, "IN") != 0
+      || conn->address == NULL || !g_hostname_is_ip_address (conn->address))
+    return NULL;
+  return conn->address;
+}
+
+/* A number in [min, max] at the start of @text (a=ptime:20,
+ * a=rtcp:5001 IN IP4 ..., "101 telephone-event/8000"). */
+static gboolean
+leading_number (const gchar * text, guint min, guint max, guint * value)
+{
+  gchar *end = NULL;
+  guint64 v;
+
+  if (text == NULL || !g_ascii_isdigit (*text))
+    return FALSE;
+  v = g_ascii_strtoull (text, &end, 10);
+  if (*end != '\0' && *end != ' ' && *end != '/')
+    return FALSE;
+  if (v < min || v > max)
+    return FALSE;
+  *value = v;
+  return TRUE;
+}
+
+static guint
+ptime_of (const GstSDPMessage * msg, const GstSDPMedia * media)
+{
+  const gchar *val = gst_sdp_media_get_attribute_val (media, "ptime");
+  guint ptime;
+
+  if (val == NULL)
+    val = gst_sdp_message_get_attribute_val (msg, "ptime");
+  return leading_number (val, 10, 120, &ptime) ? ptime : DEFAULT_PTIME;
+}
+
+/* The rtpmap of @pt ("opus/48000/2"), else NULL. */
+static const gchar *
+rtpmap_of (const GstSDPMedia * media, guint pt)
+{
+  const gchar *val;
+  guint n;
+
+  for (guint i = 0; (val = gst_sdp_media_get_attribute_val_n (media,
+              "rtpmap", i)) != NULL; i++) {
+    if (leading_number (val, 0, 127, &n) && n == pt && strchr (val, ' '))
+      return strchr (val, ' ') + 1;
+  }
+  return NULL;
+}
+
+static gboolean
+format_from_rtpmap (const gchar * rtpmap, SdpFormat * f)
+{
+  g_auto (GStrv) parts = g_strsplit (rtpmap, "/", 3);
+  const gchar *name = parts[0];
+
+  f->channels = 1;
+  if (parts[1] == NULL || !leading_number (parts[1], 1, 192000,
+          &f->clock_rate))
+    return FALSE;
+  if (parts[2] != NULL && !leading_number (parts[2], 1, 8, &f->channels))
+    return FALSE;
+
+  if (g_ascii_strcasecmp (name, "telephone-event") == 0)
+    f->codec = GW_AUDIO_CODEC_NONE;
+  else if (g_ascii_strcasecmp (name, "opus") == 0 && f->clock_rate == 48000)
+    f->codec = GW_AUDIO_CODEC_OPUS, f->channels = 2;    /* RFC 7587: always /2 */
+  else if (g_ascii_strcasecmp (name, "G722") == 0 && f->clock_rate == 8000)
+    f->codec = GW_AUDIO_CODEC_G722;
+  else if (g_ascii_strcasecmp (name, "PCMU") == 0 && f->clock_rate == 8000)
+    f->codec = GW_AUDIO_CODEC_PCMU;
+  else if (g_ascii_strcasecmp (name, "PCMA") == 0 && f->clock_rate == 8000)
+    f->codec = GW_AUDIO_CODEC_PCMA;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+/* @fmt is one format of an m-line: TRUE when it is one we know. */
+static gboolean
+lookup_format (const GstSDPMedia * media, const gchar * fmt, SdpFormat * f)
+{
+  const gchar *rtpmap;
+  guint pt;
+
+  if (!leading_number (fmt, 0, 127, &pt))
+    return FALSE;
+  f->pt = pt;
+
+  rtpmap = rtpmap_of (media, pt);
+  if (rtpmap != NULL) {
+    if (format_from_rtpmap (rtpmap, f))
+      return TRUE;
+    GST_DEBUG ("ignoring format %u (%s)", pt, rtpmap);
+    return FALSE;
+  }
+  /* Static payload types may come without rtpmap (RFC 3551). */
+  f->clock_rate = 8000;
+  f->channels = 1;
+  f->codec = pt == PT_PCMU ? GW_AUDIO_CODEC_PCMU : pt == PT_PCMA ?
+      GW_AUDIO_CODEC_PCMA : pt == PT_G722 ? GW_AUDIO_CODEC_G722 :
+      GW_AUDIO_CODEC_NONE;
+  return f->codec != GW_AUDIO_CODEC_NONE;
+}
+
+/* The codec of an m-line: the one of @current when present (with its PT
+ * if the offer still uses it), else the first one we know; and the
+ * telephone-event of the codec's clock rate, else the first one. */
+static gboolean
+pick_formats (const GstSDPMedia * media, const GwMediaParams * current,
+    SdpFormat * codec, SdpFormat * dtmf)
+{
+  GwAudioCodec keep = current ? current->codec : GW_AUDIO_CODEC_NONE;
+  SdpFormat first = { 0, }, kept = { 0, }, te_first = { 0, };
+  SdpFormat te[2] = { {0,}, {0,} };     /* 8000, 48000 */
+  SdpFormat f;
+
+  for (guint i = 0; i < gst_sdp_media_formats_len (media); i++) {
+    if (!lookup_format (media, gst_sdp_media_get_format (media, i), &f))
+      continue;
+    if (f.codec == GW_AUDIO_CODEC_NONE) {
+      if (te_first.clock_rate == 0)
+        te_first = f;
+      if (f.clock_rate == 8000 && te[0].clock_rate == 0)
+        te[0] = f;
+      else if (f.clock_rate == 48000 && te[1].clock_rate == 0)
+        te[1] = f;
+    } else if (first.codec == GW_AUDIO_CODEC_NONE) {
+      first = f;
+    }
+    if (keep != GW_AUDIO_CODEC_NONE && f.codec == keep
+        && (kept.codec == GW_AUDIO_CODEC_NONE
+            || f.pt == current->payload_type))
+      kept = f;
+  }
+  if (first.codec == GW_AUDIO_CODEC_NONE)
+    return FALSE;
+  *codec = kept.codec != GW_AUDIO_CODEC_NONE ? kept : first;
+  if (codec->clock_rate == 8000 && te[0].clock_rate != 0)
+    *dtmf = te[0];
+  else if (codec->clock_rate == 48000 && te[1].clock_rate != 0)
+    *dtmf = te[1];
+  else
+    *dtmf = te_first;
+  return TRUE;
+}
+
+/* The index of the audio m-line to use, or -1 with an error that names
+ * why none fits.  An active stream (port != 0) is preferred. */
+static gint
+select_audio (const GstSDPMessage * msg, const GwMediaParams * current,
+    gboolean allow_port0, SdpFormat * codec, SdpFormat * dtmf,
+    const gchar * what, GError ** error)
+{
+  gint held = -1;
+  guint n_audio = 0, n_avp = 0;
+  const gchar *proto = NULL;
+  SdpFormat c, d, held_c = { 0, }, held_d = { 0, };
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
+
+    if (g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0)
+      continue;
+    n_audio++;
+    proto = gst_sdp_media_get_proto (media);
+    if (g_strcmp0 (proto, "RTP/AVP") != 0)
+      continue;
+    n_avp++;
+    if (!pick_formats (media, current, &c, &d))
+      continue;
+    if (gst_sdp_media_get_port (media) != 0) {
+      *codec = c, *dtmf = d;
+      return i;
+    }
+    if (held < 0)
+      held = i, held_c = c, held_d = d;
+  }
+  if (held >= 0 && allow_port0) {
+    *codec = held_c, *dtmf = held_d;
+    return held;
+  }
+
+  if (n_audio == 0)
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s has no audio stream", what);
+  else if (n_avp == 0)
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s: audio over %s is not supported (RTP/AVP only)", what,
+        proto ? proto : "(none)");
+  else if (held >= 0)
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s rejects the audio stream (port 0)", what);
+  else
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s has no codec in common with opus, G722, PCMU, PCMA", what);
+  return -1;
+}
+
+static gboolean
+fill_params (const GstSDPMessage * msg, const GstSDPMedia * media,
+    const SdpFormat * codec, const SdpFormat * dtmf, GwMediaParams * params,
+    const gchar * what, GError ** error)
+{
+  const gchar *address = address_of (msg, media);
+  guint port = gst_sdp_media_get_port (media);
+  guint rtcp_port;
+
+  if (address == NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s has no usable connection address (c=IN IP4/IP6)", what);
+    return FALSE;
+  }
+  if (port >= 65535) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP %s has a bad audio port %u", what, port);
+    return FALSE;
+  }
+  if (port == 0 || !leading_number (gst_sdp_media_get_attribute_val (media,
+              "rtcp"), 1, 65535, &rtcp_port))
+    rtcp_port = port ? port + 1 : 0;
+
+  params->remote_address = g_strdup (address);
+  params->remote_rtp_port = port;
+  params->remote_rtcp_port = rtcp_port;
+  params->rtcp_mux = media_has_attribute (media, "rtcp-mux");
+  params->codec = codec->codec;
+  params->payload_type = codec->pt;
+  params->clock_rate = codec->clock_rate;
+  params->channels = codec->channels;
+  params->ptime = ptime_of (msg, media);
+  params->dtmf_payload_type = dtmf->clock_rate ? dtmf->pt : 0;
+  params->dtmf_clock_rate = dtmf->clock_rate;
+  params->remote_direction = direction_of (msg, media);
+  return TRUE;
+}
+
+gboolean
+gw_sip_sdp_parse_answer (const gchar * answer, GwMediaParams * params,
+    GError ** error)
+{
+  g_autoptr (GstSDPMessage) msg = NULL;
+  SdpFormat codec, dtmf;
+  gint idx;
+
+  ensure_debug_category ();
+  gw_media_params_clear (params);
+  if (!(msg = parse_sdp (answer, "answer", error)))
+    return FALSE;
+  idx = select_audio (msg, NULL, FALSE, &codec, &dtmf, "answer", error);
+  if (idx < 0)
+    return FALSE;
+  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &codec, &dtmf,
+          params, "answer", error))
+    return FALSE;
+  GST_DEBUG ("answer: %s/%u pt %u dtmf %u at %s:%u",
+      gw_audio_codec_to_string (params->codec), params->clock_rate,
+      params->payload_type, params->dtmf_payload_type,
+      params->remote_address, params->remote_rtp_port);
+  return TRUE;
+}
+
+/* v=, o=, s=, c=, t= of every SDP we write. */
+static GstSDPMessage *
+new_local_message (const GwSipSdpLocal * local, GError ** error)
+{
+  g_autofree gchar *id = NULL, *version = NULL;
+  const gchar *addrtype;
+  GstSDPMessage *msg = NULL;
+
+  if (local->address == NULL || !g_hostname_is_ip_address (local->address)) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP: local address '%s' is not an IP address",
+        local->address ? local->address : "(null)");
+    return NULL;
+  }
+  if (local->rtp_port == 0 || local->rtp_port >= 65535) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SDP: bad local RTP port %u", local->rtp_port);
+    return NULL;
+  }
+  addrtype = addrtype_of (local->address);
+  id = g_strdup_printf ("%" G_GUINT64_FORMAT, local->session_id);
+  version = g_strdup_printf ("%" G_GUINT64_FORMAT, local->session_version);
+
+  gst_sdp_message_new (&msg);
+  gst_sdp_message_set_version (msg, "0");
+  gst_sdp_message_set_origin (msg, "-", id, version, "IN", addrtype,
+      local->address);
+  gst_sdp_message_set_session_name (msg, "ot-sip-gateway");
+  gst_sdp_message_set_connection (msg, "IN", addrtype, local->address, 0, 0);
+  gst_sdp_message_add_time (msg, "0", "0", NULL);
+  return msg;
+}
+
+static void
+add_format (GstSDPMedia * media, guint pt, const gchar * name, guint rate,
+    guint channels, const gchar * fmtp)
+{
+  g_autofree gchar *fmt = g_strdup_printf ("%u", pt);
+  g_autofree gchar *rtpmap = channels > 1 ?
+      g_strdup_printf ("%u %s/%u/%u", pt, name, rate, channels) :
+      g_strdup_printf ("%u %s/%u", pt, name, rate);
+
+  gst_sdp_media_add_format (media, fmt);
+  gst_sdp_media_add_attribute (media, "rtpmap", rtpmap);
+  if (fmtp != NULL) {
+    g_autofree gchar *val = g_strdup_printf ("%u %s", pt, fmtp);
+    gst_sdp_media_add_attribute (media, "fmtp", val);
+  }
+}
+
+static void
+add_rtcp_and_direction (GstSDPMedia * media, guint rtp_port,
+    const gchar * direction)
+{
+  g_autofree gchar *rtcp = g_strdup_printf ("%u", rtp_port + 1);
+  g_autofree gchar *ptime = g_strdup_printf ("%u", DEFAULT_PTIME);
+
+  gst_sdp_media_add_attribute (media, "ptime", ptime);
+  if (rtp_port != 0)
+    gst_sdp_media_add_attribute (media, "rtcp", rtcp);
+  gst_sdp_media_add_attribute (media, direction, NULL);
+}
+
+gchar *
+gw_sip_sdp_build_offer (const GwSipSdpLocal * local, GError ** error)
+{
+  g_autoptr (GstSDPMessage) msg = NULL;
+  GstSDPMedia media = { 0, };
+
+  ensure_debug_category ();
+  if (!(msg = new_local_message (local, error)))
+    return NULL;
+
+  gst_sdp_media_init (&media);
+  gst_sdp_media_set_media (&media, "audio");
+  gst_sdp_media_set_port_info (&media, local->rtp_port, 1);
+  gst_sdp_media_set_proto (&media, "RTP/AVP");
+  add_format (&media, PT_OPUS, "opus", 48000, 2, "useinbandfec=1");
+  add_format (&media, PT_G722, "G722", 8000, 1, NULL);
+  add_format (&media, PT_PCMU, "PCMU", 8000, 1, NULL);
+  add_format (&media, PT_PCMA, "PCMA", 8000, 1, NULL);
+  add_format (&media, PT_DTMF_48000, "telephone-event", 48000, 1, "0-16");
+  add_format (&media, PT_DTMF_8000, "telephone-event", 8000, 1, "0-16");
+  add_rtcp_and_direction (&media, local->rtp_port, "sendrecv");
+  /* Takes over the contents of media. */
+  gst_sdp_message_add_media (msg, &media);
+  return gst_sdp_message_as_text (msg);
+}
+
+static const gchar *
+answer_direction (GwMediaDirection offered, gboolean null_address)
+{
+  switch (offered) {
+    case GW_MEDIA_SENDONLY:
+      return "recvonly";
+    case GW_MEDIA_RECVONLY:
+      return "sendonly";
+    case GW_MEDIA_INACTIVE:
+      return "inactive";
+    default:
+      /* RFC 2543 hold (c=0.0.0.0): we cannot send, they may. */
+      return null_address ? "recvonly" : "sendrecv";
+  }
+}
+
+static void
+add_answer_media (GstSDPMessage * answer, const GstSDPMedia * offered,
+    const GwSipSdpLocal * local, const SdpFormat * codec,
+    const SdpFormat * dtmf, const GwMediaParams * params)
+{
+  GstSDPMedia media = { 0, };
+  guint port = gst_sdp_media_get_port (offered) != 0 ? local->rtp_port : 0;
+  gboolean null_address = g_strcmp0 (params->remote_address, "0.0.0.0") == 0
+      || g_strcmp0 (params->remote_address, "::") == 0;
+
+  gst_sdp_media_init (&media);
+  gst_sdp_media_set_media (&media, "audio");
+  gst_sdp_media_set_port_info (&media, port, 1);
+  gst_sdp_media_set_proto (&media, "RTP/AVP");
+  add_format (&media, codec->pt, gw_audio_codec_to_string (codec->codec),
+      codec->clock_rate, codec->channels,
+      codec->codec == GW_AUDIO_CODEC_OPUS ? "useinbandfec=1" : NULL);
+  if (dtmf->clock_rate != 0)
+    add_format (&media, dtmf->pt, "telephone-event", dtmf->clock_rate, 1,
+        "0-16");
+  add_rtcp_and_direction (&media, port, port == 0 ? "inactive" :
+      answer_direction (params->remote_direction, null_address));
+  gst_sdp_message_add_media (answer, &media);
+}
+
+/* RFC 3264 6: a stream we do not take is answered with port 0 and one of
+ * its formats. */
+static void
+add_rejected_media (GstSDPMessage * answer, const GstSDPMedia * offered)
+{
+  GstSDPMedia media = { 0, };
+  const gchar *fmt = gst_sdp_media_get_format (offered, 0);
+
+  gst_sdp_media_init (&media);
+  gst_sdp_media_set_media (&media, gst_sdp_media_get_media (offered));
+  gst_sdp_media_set_port_info (&media, 0, 1);
+  gst_sdp_media_set_proto (&media, gst_sdp_media_get_proto (offered));
+  gst_sdp_media_add_format (&media, fmt ? fmt : "0");
+  gst_sdp_message_add_media (answer, &media);
+}
+
+gchar *
+gw_sip_sdp_answer_offer (const gchar * offer, const GwSipSdpLocal * local,
+    const GwMediaParams * current, GwMediaParams * params, GError ** error)
+{
+  g_autoptr (GstSDPMessage) msg = NULL, answer = NULL;
+  GwMediaParams keep = { 0, };
+  SdpFormat codec, dtmf;
+  gint idx;
+
+  ensure_debug_category ();
+  /* @current may be @params itself. */
+  if (current != NULL) {
+    keep.codec = current->codec;
+    keep.payload_type = current->payload_type;
+  }
+  gw_media_params_clear (params);
+  if (!(msg = parse_sdp (offer, "offer", error)))
+    return NULL;
+  idx = select_audio (msg, &keep, TRUE, &codec, &dtmf, "offer", error);
+  if (idx < 0)
+    return NULL;
+  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &codec, &dtmf,
+          params, "offer", error))
+    return NULL;
+  /* We do not multiplex RTCP (not offered by us, not answered here). */
+  params->rtcp_mux = FALSE;
+  if (!(answer = new_local_message (local, error))) {
+    gw_media_params_clear (params);
+    return NULL;
+  }
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    const GstSDPMedia *offered = gst_sdp_message_get_media (msg, i);
+
+    if ((gint) i == idx)
+      add_answer_media (answer, offered, local, &codec, &dtmf, params);
+    else
+      add_rejected_media (answer, offered);
+  }
+  GST_DEBUG ("re-offer: %s pt %u at %s:%u direction %d",
+      gw_audio_codec_to_string (params->codec), params->payload_type,
+      params->remote_address, params->remote_rtp_port,
+      params->remote_direction);
+  return gst_sdp_message_as_text (answer);
+}

@@ -1,0 +1,1052 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/**
+ * SECTION:element-otsrc
+ * @title: otsrc
+ * @see_also: otsink
+ *
+ * Subscribes to a session of the process's session hub.  For each published
+ * stream otsrc adds the sometimes pads `audio_<streamId>` and
+ * `video_<streamId>` (once the stream's track has a format), including the
+ * streams published before it started, and removes them (after an EOS) when
+ * the stream is unpublished.  #GstOtSrc:streams restricts it to some streams,
+ * #GstOtSrc:exclude-connection-id leaves out a connection's own streams.
+ *
+ * otsrc is a live source: buffers carry the running time of the pipeline
+ * (the publisher's absolute clock time minus this element's base time) and it
+ * reports #GstOtSrc:latency as its live latency.  One streaming thread serves
+ * all pads.  Audio pads negotiate: the published format when downstream takes
+ * it, else raw 48 kHz mono or Opus, converted once by the hub.  Video pads
+ * carry the published format (VP8 or H.264).  A muted stream's audio arrives
+ * as GAP-flagged silence (raw) or GAP events (Opus).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 audiotestsrc is-live=true samplesperbuffer=960 ! \
+ *     audio/x-raw,format=S16LE,rate=48000,channels=1 ! \
+ *     otsink session-id=demo stream-id=tone \
+ *   otsrc session-id=demo ! audioconvert ! autoaudiosink
+ * ]| Plays what a subscriber of the session "demo" receives: the tone that the
+ * first pipeline publishes in the same process.
+ *
+ * |[
+ * gst-launch-1.0 otsrc session-id=demo name=src streams="a,b" \
+ *     src.audio_a ! mix.  src.audio_b ! mix. \
+ *     audiomixer name=mix ! audioconvert ! autoaudiosink
+ * ]| Mixes the streams "a" and "b" of the session (published elsewhere in the
+ * process).
+ */
+
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include "gstotelements.h"
+#include "ot-hub.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_ot_src_debug);
+#define GST_CAT_DEFAULT gst_ot_src_debug
+
+static GstStaticPadTemplate audio_template =
+GST_STATIC_PAD_TEMPLATE ("audio_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS (OT_AUDIO_RAW_CAPS "; audio/x-opus"));
+
+static GstStaticPadTemplate video_template =
+GST_STATIC_PAD_TEMPLATE ("video_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_CAPS (OT_VIDEO_CAPS));
+
+/* Queue bounds of a subscription: about a second of audio (20 ms buffers)
+ * and of video; beyond that the hub drops, never the publisher waits. */
+#define AUDIO_QUEUE_ITEMS 50
+#define VIDEO_QUEUE_ITEMS 60
+/* Items pushed on one pad before serving the others. */
+#define MAX_BURST 16
+
+/* A source pad: one track of one stream.  Fields are set when the pad is
+ * created and used by the streaming thread only, except track and kind,
+ * which never change and are read by the caps query. */
+#define GST_TYPE_OT_SRC_PAD (gst_ot_src_pad_get_type ())
+G_DECLARE_FINAL_TYPE (GstOtSrcPad, gst_ot_src_pad, GST, OT_SRC_PAD, GstPad);
+
+struct _GstOtSrcPad
+{
+  GstPad parent;
+
+  OtTrackKind kind;
+  OtTrack *track;
+  gchar *stream_id;
+  OtSubscription *sub;
+  GstCaps *caps;                /* the subscription's format, announced */
+  gboolean need_segment;
+  gboolean discont;
+  gboolean eos;                 /* downstream returned EOS: stop pushing */
+  guint64 n_dropped;
+};
+
+G_DEFINE_TYPE (GstOtSrcPad, gst_ot_src_pad, GST_TYPE_PAD);
+
+#define GST_TYPE_OT_SRC (gst_ot_src_get_type ())
+G_DECLARE_FINAL_TYPE (GstOtSrc, gst_ot_src, GST, OT_SRC, GstElement);
+
+struct _GstOtSrc
+{
+  GstElement parent;
+
+  /* Properties, guarded by the object lock. */
+  gchar *session_id;
+  gchar *streams;
+  gchar **stream_ids;           /* parsed streams; NULL = all */
+  gchar *exclude_connection_id;
+  guint latency_ms;
+  gboolean create_session;
+
+  /* Wake-ups of the streaming thread, guarded by wake_lock. */
+  GMutex wake_lock;
+  GCond wake_cond;
+  gboolean stop_loop;           /* pausing or stopping: the loop returns */
+  gboolean rescan;              /* streams or the filter changed */
+  gboolean data;                /* a subscription has items, or a pad wants
+                                 * to renegotiate */
+  gboolean eos_requested;       /* EOS sent to the element */
+
+  GstTask *task;
+  GRecMutex task_lock;
+
+  /* Set on READY→PAUSED, cleared on PAUSED→READY with the task stopped. */
+  OtSession *session;
+  gulong handlers[3];
+  guint group_id;
+
+  /* The streaming thread's (the state-change thread's while it is
+   * stopped). */
+  GPtrArray *pads;              /* GstOtSrcPad, owned */
+  gboolean eos_sent;
+};
+
+G_DEFINE_TYPE (GstOtSrc, gst_ot_src, GST_TYPE_ELEMENT);
+GST_ELEMENT_REGISTER_DEFINE (otsrc, "otsrc", GST_RANK_NONE, GST_TYPE_OT_SRC);
+
+enum
+{
+  PROP_0,
+  PROP_SESSION_ID,
+  PROP_STREAMS,
+  PROP_EXCLUDE_CONNECTION_ID,
+  PROP_LATENCY,
+  PROP_CREATE_SESSION,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+#define DEFAULT_LATENCY_MS 20
+#define DEFAULT_CREATE_SESSION TRUE
+
+static void
+gst_ot_src_pad_init (GstOtSrcPad * pad)
+{
+  pad->need_segment = TRUE;
+  pad->discont = TRUE;
+}
+
+static void
+gst_ot_src_pad_finalize (GObject * object)
+{
+  GstOtSrcPad *pad = GST_OT_SRC_PAD (object);
+
+  g_clear_pointer (&pad->sub, ot_subscription_unref);
+  g_clear_pointer (&pad->track, ot_track_unref);
+  g_free (pad->stream_id);
+  gst_clear_caps (&pad->caps);
+  G_OBJECT_CLASS (gst_ot_src_pad_parent_class)->finalize (object);
+}
+
+static void
+gst_ot_src_pad_class_init (GstOtSrcPadClass * klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = gst_ot_src_pad_finalize;
+}
+
+/* ---- waking the streaming thread (any thread) ---- */
+
+static void
+gst_ot_src_wake (GstOtSrc * self, gboolean rescan)
+{
+  g_mutex_lock (&self->wake_lock);
+  if (rescan)
+    self->rescan = TRUE;
+  else
+    self->data = TRUE;
+  g_cond_signal (&self->wake_cond);
+  g_mutex_unlock (&self->wake_lock);
+}
+
+/* The hub calls this after queueing an item (publisher's thread). */
+static void
+gst_ot_src_subscription_notify (OtSubscription * sub, gpointer user_data)
+{
+  gst_ot_src_wake (GST_OT_SRC (user_data), FALSE);
+}
+
+/* Session signals may still run in a hub thread while we disconnect them:
+ * they reach the element through a weak reference. */
+static void
+gst_ot_src_weak_free (gpointer data, GClosure * closure)
+{
+  g_weak_ref_clear (data);
+  g_free (data);
+}
+
+static void
+gst_ot_src_session_changed (OtSession * session, gpointer object,
+    GWeakRef * weak)
+{
+  GstOtSrc *self = g_weak_ref_get (weak);
+
+  if (!self)
+    return;
+  gst_ot_src_wake (self, TRUE);
+  gst_object_unref (self);
+}
+
+/* ---- properties ---- */
+
+static void
+gst_ot_src_set_streams (GstOtSrc * self, const gchar * streams)
+{
+  g_auto (GStrv) parts = g_strsplit (streams ? streams : "", ",", -1);
+  GPtrArray *ids = g_ptr_array_new ();
+  guint i;
+
+  for (i = 0; parts[i]; i++) {
+    g_strstrip (parts[i]);
+    if (parts[i][0])
+      g_ptr_array_add (ids, g_strdup (parts[i]));
+  }
+  g_ptr_array_add (ids, NULL);
+
+  GST_OBJECT_LOCK (self);
+  g_free (self->streams);
+  self->streams = g_strdup (streams ? streams : "");
+  g_strfreev (self->stream_ids);
+  self->stream_ids = (gchar **) g_ptr_array_free (ids, FALSE);
+  if (!self->stream_ids[0])
+    g_clear_pointer (&self->stream_ids, g_strfreev);
+  GST_OBJECT_UNLOCK (self);
+}
+
+static void
+gst_ot_src_set_property (GObject * object, guint prop_id,
+    const GValue * value, GParamSpec * pspec)
+{
+  GstOtSrc *self = GST_OT_SRC (object);
+
+  switch (prop_id) {
+    case PROP_SESSION_ID:
+      GST_OBJECT_LOCK (self);
+      g_free (self->session_id);
+      self->session_id = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    case PROP_STREAMS:
+      gst_ot_src_set_streams (self, g_value_get_string (value));
+      gst_ot_src_wake (self, TRUE);
+      break;
+    case PROP_EXCLUDE_CONNECTION_ID:
+      GST_OBJECT_LOCK (self);
+      g_free (self->exclude_connection_id);
+      self->exclude_connection_id = g_value_dup_string (value);
+      GST_OBJECT_UNLOCK (self);
+      gst_ot_src_wake (self, TRUE);
+      break;
+    case PROP_LATENCY:
+      GST_OBJECT_LOCK (self);
+      self->latency_ms = g_value_get_uint (value);
+      GST_OBJECT_UNLOCK (self);
+      gst_element_post_message (GST_ELEMENT (self),
+          gst_message_new_latency (GST_OBJECT (self)));
+      break;
+    case PROP_CREATE_SESSION:
+      GST_OBJECT_LOCK (self);
+      self->create_session = g_value_get_boolean (value);
+      GST_OBJECT_UNLOCK (self);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_ot_src_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstOtSrc *self = GST_OT_SRC (object);
+
+  GST_OBJECT_LOCK (self);
+  switch (prop_id) {
+    case PROP_SESSION_ID:
+      g_value_set_string (value, self->session_id);
+      break;
+    case PROP_STREAMS:
+      g_value_set_string (value, self->streams);
+      break;
+    case PROP_EXCLUDE_CONNECTION_ID:
+      g_value_set_string (value, self->exclude_connection_id);
+      break;
+    case PROP_LATENCY:
+      g_value_set_uint (value, self->latency_ms);
+      break;
+    case PROP_CREATE_SESSION:
+      g_value_set_boolean (value, self->create_session);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+  GST_OBJECT_UNLOCK (self);
+}
+
+/* ---- pad functions ---- */
+
+/* What the pad can deliver: video as published; audio as published, raw or
+ * Opus (the hub converts). */
+static GstCaps *
+gst_ot_src_pad_possible_caps (GstOtSrcPad * pad)
+{
+  GstCaps *caps = ot_track_get_caps (pad->track);
+
+  if (!caps)
+    caps = gst_pad_get_pad_template_caps (GST_PAD (pad));
+  if (pad->kind == OT_TRACK_AUDIO) {
+    caps = gst_caps_make_writable (caps);
+    gst_caps_append (caps, gst_caps_from_string (OT_AUDIO_RAW_CAPS));
+    gst_caps_append (caps, gst_caps_from_string (OT_AUDIO_OPUS_CAPS));
+  }
+  return caps;
+}
+
+static gboolean
+gst_ot_src_pad_query (GstPad * gpad, GstObject * parent, GstQuery * query)
+{
+  GstOtSrc *self = GST_OT_SRC (parent);
+  GstOtSrcPad *pad = GST_OT_SRC_PAD (gpad);
+  GstCaps *filter, *caps;
+  guint latency_ms;
+
+  switch (GST_QUERY_TYPE (query)) {
+    case GST_QUERY_CAPS:
+      gst_query_parse_caps (query, &filter);
+      caps = gst_ot_src_pad_possible_caps (pad);
+      if (filter) {
+        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
+            GST_CAPS_INTERSECT_FIRST);
+        gst_caps_unref (caps);
+        caps = tmp;
+      }
+      gst_query_set_caps_result (query, caps);
+      gst_caps_unref (caps);
+      return TRUE;
+    case GST_QUERY_LATENCY:
+      GST_OBJECT_LOCK (self);
+      latency_ms = self->latency_ms;
+      GST_OBJECT_UNLOCK (self);
+      gst_query_set_latency (query, TRUE, latency_ms * GST_MSECOND,
+          GST_CLOCK_TIME_NONE);
+      return TRUE;
+    case GST_QUERY_SCHEDULING:
+      gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEQUENTIAL, 1, -1,
+          0);
+      gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
+      return TRUE;
+    default:
+      return gst_pad_query_default (gpad, parent, query);
+  }
+}
+
+static gboolean
+gst_ot_src_pad_event (GstPad * gpad, GstObject * parent, GstEvent * event)
+{
+  GstOtSrc *self = GST_OT_SRC (parent);
+  gboolean ret = TRUE;
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_RECONFIGURE:
+      /* The pad is flagged; the streaming thread renegotiates. */
+      gst_ot_src_wake (self, FALSE);
+      break;
+    case GST_EVENT_SEEK:
+      GST_DEBUG_OBJECT (gpad, "live source: cannot seek");
+      ret = FALSE;
+      break;
+    case GST_EVENT_QOS:
+    case GST_EVENT_LATENCY:
+    case GST_EVENT_FLUSH_START:
+    case GST_EVENT_FLUSH_STOP:
+      break;
+    default:
+      ret = FALSE;
+      break;
+  }
+  gst_event_unref (event);
+  return ret;
+}
+
+/* ---- negotiation (streaming thread) ---- */
+
+/* The format to subscribe in: for audio the first of published, raw, Opus
+ * that downstream accepts (anything when not linked); video as published. */
+static GstCaps *
+gst_ot_src_pad_choose_caps (GstOtSrcPad * pad)
+{
+  g_autoptr (GstCaps) published = ot_track_get_caps (pad->track);
+  g_autoptr (GstCaps) peer = NULL;
+  GstCaps *candidates[3];
+  GstCaps *chosen = NULL;
+  guint i;
+
+  if (!published)
+    return NULL;
+  if (pad->kind == OT_TRACK_VIDEO)
+    return g_steal_pointer (&published);
+
+  candidates[0] = published;
+  candidates[1] = gst_caps_from_string (OT_AUDIO_RAW_CAPS);
+  candidates[2] = gst_caps_from_string (OT_AUDIO_OPUS_CAPS);
+  peer = gst_pad_peer_query_caps (GST_PAD (pad), NULL);
+  for (i = 0; i < G_N_ELEMENTS (candidates) && !chosen; i++)
+    if (gst_caps_can_intersect (candidates[i], peer))
+      chosen = gst_caps_ref (candidates[i]);
+  gst_caps_unref (candidates[1]);
+  gst_caps_unref (candidates[2]);
+  /* Nothing fits: offer the published format, pushing will say why. */
+  return chosen ? chosen : g_steal_pointer (&published);
+}
+
+static gboolean
+gst_ot_src_pad_subscribe (GstOtSrc * self, GstOtSrcPad * pad)
+{
+  g_autoptr (GstCaps) want = gst_ot_src_pad_choose_caps (pad);
+  g_autoptr (GError) err = NULL;
+  OtSubscription *sub;
+
+  if (!want)
+    return TRUE;
+  if (pad->sub && gst_caps_can_intersect (want, pad->caps))
+    return TRUE;
+
+  GST_DEBUG_OBJECT (pad, "subscribing in %" GST_PTR_FORMAT, want);
+  sub = ot_track_subscribe (pad->track, want,
+      pad->kind == OT_TRACK_AUDIO ? AUDIO_QUEUE_ITEMS : VIDEO_QUEUE_ITEMS,
+      gst_ot_src_subscription_notify, self, NULL, &err);
+  if (!sub) {
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+        ("Could not subscribe to stream %s in %" GST_PTR_FORMAT ": %s",
+            pad->stream_id, want, err->message));
+    return FALSE;
+  }
+  g_clear_pointer (&pad->sub, ot_subscription_unref);
+  pad->sub = sub;
+  /* The format is announced by the CAPS event that heads the queue. */
+  gst_clear_caps (&pad->caps);
+  pad->caps = ot_subscription_get_caps (sub);
+  pad->n_dropped = 0;
+  pad->discont = TRUE;
+  return TRUE;
+}
+
+/* ---- pads come and go (streaming thread) ---- */
+
+static GstOtSrcPad *
+gst_ot_src_find_pad (GstOtSrc * self, const gchar * name)
+{
+  guint i;
+
+  for (i = 0; i < self->pads->len; i++) {
+    GstOtSrcPad *pad = g_ptr_array_index (self->pads, i);
+    if (g_str_equal (GST_PAD_NAME (pad), name))
+      return pad;
+  }
+  return NULL;
+}
+
+static gboolean
+gst_ot_src_add_pad (GstOtSrc * self, OtStream * stream, OtTrack * track)
+{
+  OtTrackKind kind = ot_track_get_kind (track);
+  const gchar *prefix = kind == OT_TRACK_AUDIO ? "audio" : "video";
+  g_autofree gchar *name =
+      g_strdup_printf ("%s_%s", prefix, ot_stream_get_id (stream));
+  g_autofree gchar *tname = g_strdup_printf ("%s_%%s", prefix);
+  g_autofree gchar *sid = NULL;
+  GstPadTemplate *templ;
+  GstOtSrcPad *pad;
+  GstEvent *event;
+
+  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
+      tname);
+  pad = g_object_new (GST_TYPE_OT_SRC_PAD, "name", name, "direction",
+      GST_PAD_SRC, "template", templ, NULL);
+  pad->kind = kind;
+  pad->track = ot_track_ref (track);
+  pad->stream_id = g_strdup (ot_stream_get_id (stream));
+  gst_pad_set_query_function (GST_PAD (pad), gst_ot_src_pad_query);
+  gst_pad_set_event_function (GST_PAD (pad), gst_ot_src_pad_event);
+  gst_pad_set_active (GST_PAD (pad), TRUE);
+
+  sid = gst_pad_create_stream_id (GST_PAD (pad), GST_ELEMENT (self), name);
+  event = gst_event_new_stream_start (sid);
+  gst_event_set_group_id (event, self->group_id);
+  gst_pad_push_event (GST_PAD (pad), event);
+
+  GST_INFO_OBJECT (self, "adding pad %s", name);
+  g_ptr_array_add (self->pads, gst_object_ref (pad));
+  /* pad-added handlers link it now, so the subscription can negotiate. */
+  gst_element_add_pad (GST_ELEMENT (self), GST_PAD (pad));
+  gst_pad_check_reconfigure (GST_PAD (pad));
+  return gst_ot_src_pad_subscribe (self, pad);
+}
+
+static void gst_ot_src_pad_push_eos (GstOtSrcPad * pad);
+
+static void
+gst_ot_src_remove_pad (GstOtSrc * self, GstOtSrcPad * pad, gboolean eos)
+{
+  GST_INFO_OBJECT (self, "removing pad %s", GST_PAD_NAME (pad));
+  g_clear_pointer (&pad->sub, ot_subscription_unref);
+  if (eos)
+    gst_ot_src_pad_push_eos (pad);
+  gst_pad_set_active (GST_PAD (pad), FALSE);
+  gst_element_remove_pad (GST_ELEMENT (self), GST_PAD (pad));
+  g_ptr_array_remove (self->pads, pad);
+}
+
+static gboolean
+gst_ot_src_wants_stream (GstOtSrc * self, OtStream * stream)
+{
+  gboolean wanted;
+
+  GST_OBJECT_LOCK (self);
+  wanted = !(self->exclude_connection_id &&
+      g_strcmp0 (self->exclude_connection_id,
+          ot_stream_get_connection_id (stream)) == 0);
+  if (wanted && self->stream_ids)
+    wanted = g_strv_contains ((const gchar * const *) self->stream_ids,
+        ot_stream_get_id (stream));
+  GST_OBJECT_UNLOCK (self);
+  return wanted && ot_stream_is_published (stream);
+}
+
+/* Adds the wanted tracks' pads that are missing; returns the names of the
+ * pads that should exist. */
+static GHashTable *
+gst_ot_src_add_wanted_pads (GstOtSrc * self, gboolean * ok)
+{
+  GHashTable *wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+      NULL);
+  GList *streams = ot_session_list_streams (self->session), *l;
+  guint kind;
+
+  for (l = streams; l && *ok; l = l->next) {
+    if (!gst_ot_src_wants_stream (self, l->data))
+      continue;
+    for (kind = OT_TRACK_AUDIO; kind <= OT_TRACK_VIDEO && *ok; kind++) {
+      g_autoptr (OtTrack) track = ot_stream_get_track (l->data, kind);
+      g_autoptr (GstCaps) caps = track ? ot_track_get_caps (track) : NULL;
+      gchar *name;
+
+      if (!caps)
+        continue;
+      name = g_strdup_printf ("%s_%s", kind == OT_TRACK_AUDIO ? "audio" :
+          "video", ot_stream_get_id (l->data));
+      if (!gst_ot_src_find_pad (self, name))
+        *ok = gst_ot_src_add_pad (self, l->data, track);
+      g_hash_table_add (wanted, name);
+    }
+  }
+  g_list_free_full (streams, g_object_unref);
+  return wanted;
+}
+
+/* Makes the pads match the session's streams and our filter. */
+static gboolean
+gst_ot_src_reconcile (GstOtSrc * self)
+{
+  g_autoptr (GHashTable) wanted = NULL;
+  gboolean ok = TRUE;
+  guint i;
+
+  wanted = gst_ot_src_add_wanted_pads (self, &ok);
+  for (i = self->pads->len; i > 0; i--) {
+    GstOtSrcPad *pad = g_ptr_array_index (self->pads, i - 1);
+    if (!g_hash_table_contains (wanted, GST_PAD_NAME (pad)))
+      gst_ot_src_remove_pad (self, pad, TRUE);
+  }
+  return ok;
+}
+
+/* ---- data (streaming thread) ---- */
+
+/* Absolute clock time → our running time; NONE when it precedes our start. */
+static GstClockTime
+gst_ot_src_running_time (GstClockTime ts, GstClockTime base_time)
+{
+  if (!GST_CLOCK_TIME_IS_VALID (ts) || ts < base_time)
+    return GST_CLOCK_TIME_NONE;
+  return ts - base_time;
+}
+
+static GstFlowReturn
+gst_ot_src_push_buffer (GstOtSrcPad * pad, GstBuffer * buf, GstClockTime base)
+{
+  GstClockTime pts = gst_ot_src_running_time (GST_BUFFER_PTS (buf), base);
+
+  if (!GST_CLOCK_TIME_IS_VALID (pts)) {
+    gst_buffer_unref (buf);
+    return GST_FLOW_OK;
+  }
+  /* The hub shares the buffer with other subscribers: a new GstBuffer
+   * (the memory stays shared) carries our timestamps. */
+  buf = gst_buffer_make_writable (buf);
+  GST_BUFFER_DTS (buf) = gst_ot_src_running_time (GST_BUFFER_DTS (buf), base);
+  GST_BUFFER_PTS (buf) = pts;
+  if (pad->discont) {
+    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    pad->discont = FALSE;
+  }
+  return gst_pad_push (GST_PAD (pad), buf);
+}
+
+static GstFlowReturn
+gst_ot_src_push_event (GstOtSrcPad * pad, GstEvent * event, GstClockTime base)
+{
+  GstClockTime ts, duration, rt;
+  GstGapFlags flags = 0;
+  GstEvent *gap;
+
+  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
+    GstCaps *caps;
+    gst_event_parse_caps (event, &caps);
+    gst_caps_replace (&pad->caps, caps);
+  } else if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
+    gst_event_parse_gap (event, &ts, &duration);
+    gst_event_parse_gap_flags (event, &flags);
+    gst_event_unref (event);
+    rt = gst_ot_src_running_time (ts, base);
+    if (!GST_CLOCK_TIME_IS_VALID (rt))
+      return GST_FLOW_OK;
+    gap = gst_event_new_gap (rt, duration);
+    gst_event_set_gap_flags (gap, flags);
+    event = gap;
+  }
+  gst_pad_push_event (GST_PAD (pad), event);
+  return GST_FLOW_OK;
+}
+
+static void
+gst_ot_src_pad_push_segment (GstOtSrcPad * pad)
+{
+  GstSegment segment;
+
+  gst_segment_init (&segment, GST_FORMAT_TIME);
+  gst_pad_push_event (GST_PAD (pad), gst_event_new_segment (&segment));
+  pad->need_segment = FALSE;
+}
+
+/* Pushes up to MAX_BURST queued items; *more when some are left. */
+static GstFlowReturn
+gst_ot_src_drain (GstOtSrc * self, GstOtSrcPad * pad, gboolean * more)
+{
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
+  GstFlowReturn ret = GST_FLOW_OK;
+  GstMiniObject *item;
+  guint64 dropped;
+  guint n;
+
+  if (pad->kind == OT_TRACK_AUDIO && gst_pad_check_reconfigure (GST_PAD (pad))
+      && !gst_ot_src_pad_subscribe (self, pad))
+    return GST_FLOW_NOT_NEGOTIATED;
+  if (!pad->sub)
+    return GST_FLOW_OK;
+
+  for (n = 0; n < MAX_BURST && ret == GST_FLOW_OK; n++) {
+    item = ot_subscription_pop (pad->sub);
+    if (!item)
+      return GST_FLOW_OK;
+    if (pad->eos) {
+      gst_mini_object_unref (item);
+      continue;
+    }
+    dropped = ot_subscription_get_n_dropped (pad->sub);
+    if (dropped != pad->n_dropped) {
+      pad->n_dropped = dropped;
+      pad->discont = TRUE;
+    }
+    /* The segment follows the caps, and precedes data. */
+    if (pad->need_segment && !(GST_IS_EVENT (item) &&
+            GST_EVENT_TYPE (item) == GST_EVENT_CAPS))
+      gst_ot_src_pad_push_segment (pad);
+    if (GST_IS_BUFFER (item))
+      ret = gst_ot_src_push_buffer (pad, GST_BUFFER_CAST (item), base);
+    else
+      ret = gst_ot_src_push_event (pad, GST_EVENT_CAST (item), base);
+  }
+  if (ret == GST_FLOW_OK)
+    *more = TRUE;
+  return ret;
+}
+
+static void
+gst_ot_src_pad_push_eos (GstOtSrcPad * pad)
+{
+  if (pad->eos)
+    return;
+  /* EOS must follow a segment. */
+  if (pad->need_segment)
+    gst_ot_src_pad_push_segment (pad);
+  gst_pad_push_event (GST_PAD (pad), gst_event_new_eos ());
+  pad->eos = TRUE;
+}
+
+static void
+gst_ot_src_push_eos (GstOtSrc * self)
+{
+  guint i;
+
+  for (i = 0; i < self->pads->len; i++)
+    gst_ot_src_pad_push_eos (g_ptr_array_index (self->pads, i));
+  self->eos_sent = TRUE;
+}
+
+static gboolean
+gst_ot_src_stopping (GstOtSrc * self)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->wake_lock);
+  stop = self->stop_loop;
+  g_mutex_unlock (&self->wake_lock);
+  return stop;
+}
+
+/* One pad's flow: not-linked and EOS concern that pad only; a downstream
+ * flush asks for a new segment; errors stop the element. */
+static gboolean
+gst_ot_src_handle_flow (GstOtSrc * self, GstOtSrcPad * pad, GstFlowReturn ret)
+{
+  switch (ret) {
+    case GST_FLOW_OK:
+    case GST_FLOW_NOT_LINKED:
+      return TRUE;
+    case GST_FLOW_EOS:
+      GST_DEBUG_OBJECT (pad, "downstream is EOS");
+      pad->eos = TRUE;
+      return TRUE;
+    case GST_FLOW_FLUSHING:
+      pad->need_segment = TRUE;
+      return !gst_ot_src_stopping (self);
+    default:
+      GST_ELEMENT_FLOW_ERROR (self, ret);
+      return FALSE;
+  }
+}
+
+static void
+gst_ot_src_loop (GstOtSrc * self)
+{
+  gboolean rescan, eos, more = FALSE;
+  guint i;
+
+  g_mutex_lock (&self->wake_lock);
+  while (!self->stop_loop && !self->rescan && !self->data &&
+      !(self->eos_requested && !self->eos_sent))
+    g_cond_wait (&self->wake_cond, &self->wake_lock);
+  if (self->stop_loop) {
+    g_mutex_unlock (&self->wake_lock);
+    return;
+  }
+  rescan = self->rescan;
+  eos = self->eos_requested;
+  self->rescan = self->data = FALSE;
+  g_mutex_unlock (&self->wake_lock);
+
+  if (eos && !self->eos_sent) {
+    GST_DEBUG_OBJECT (self, "EOS requested");
+    gst_ot_src_push_eos (self);
+  }
+  /* After EOS nothing more flows until the element restarts. */
+  if (self->eos_sent)
+    goto pause;
+  if (rescan && !gst_ot_src_reconcile (self))
+    goto error;
+
+  for (i = 0; i < self->pads->len; i++) {
+    GstOtSrcPad *pad = g_ptr_array_index (self->pads, i);
+    GstFlowReturn ret = gst_ot_src_drain (self, pad, &more);
+
+    if (gst_ot_src_handle_flow (self, pad, ret))
+      continue;
+    if (ret == GST_FLOW_FLUSHING)
+      return;                   /* stopping: the task is paused already */
+    goto error;
+  }
+  if (more) {
+    g_mutex_lock (&self->wake_lock);
+    self->data = TRUE;
+    g_mutex_unlock (&self->wake_lock);
+  }
+  return;
+
+error:
+  gst_ot_src_push_eos (self);
+pause:
+  GST_DEBUG_OBJECT (self, "pausing the streaming thread");
+  gst_task_pause (self->task);
+}
+
+/* ---- state changes ---- */
+
+static OtSession *
+gst_ot_src_get_session (GstOtSrc * self)
+{
+  OtHub *hub = ot_hub_get_default ();
+  g_autofree gchar *session_id = NULL;
+  gboolean create;
+  OtSession *session;
+
+  GST_OBJECT_LOCK (self);
+  session_id = g_strdup (self->session_id);
+  create = self->create_session;
+  GST_OBJECT_UNLOCK (self);
+
+  if (!session_id || !session_id[0]) {
+    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
+        ("No session to subscribe to."), ("the session-id property is empty"));
+    return NULL;
+  }
+  if (create)
+    return ot_hub_ensure_session (hub, session_id);
+  session = ot_hub_lookup_session (hub, session_id);
+  if (!session)
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("Session %s does not exist.", session_id),
+        ("create-session is FALSE and the hub has no session %s", session_id));
+  return session;
+}
+
+static gboolean
+gst_ot_src_start (GstOtSrc * self)
+{
+  static const gchar *signals[] = { "stream-added", "stream-removed",
+    "stream-changed"
+  };
+  guint i;
+
+  self->session = gst_ot_src_get_session (self);
+  if (!self->session)
+    return FALSE;
+  for (i = 0; i < G_N_ELEMENTS (signals); i++) {
+    GWeakRef *weak = g_new0 (GWeakRef, 1);
+    g_weak_ref_init (weak, self);
+    self->handlers[i] = g_signal_connect_data (self->session, signals[i],
+        G_CALLBACK (gst_ot_src_session_changed), weak, gst_ot_src_weak_free,
+        0);
+  }
+  self->group_id = gst_util_group_id_next ();
+  self->eos_sent = FALSE;
+  g_mutex_lock (&self->wake_lock);
+  self->rescan = TRUE;          /* the streams published before us */
+  self->eos_requested = FALSE;
+  g_mutex_unlock (&self->wake_lock);
+  return TRUE;
+}
+
+/* The task is stopped: no push in flight. */
+static void
+gst_ot_src_stop (GstOtSrc * self)
+{
+  guint i;
+
+  while (self->pads->len > 0)
+    gst_ot_src_remove_pad (self, g_ptr_array_index (self->pads, 0), FALSE);
+  if (self->session) {
+    for (i = 0; i < G_N_ELEMENTS (self->handlers); i++)
+      g_signal_handler_disconnect (self->session, self->handlers[i]);
+    g_clear_object (&self->session);
+  }
+}
+
+static void
+gst_ot_src_set_loop_running (GstOtSrc * self, gboolean running)
+{
+  if (running) {
+    g_mutex_lock (&self->wake_lock);
+    self->stop_loop = FALSE;
+    g_mutex_unlock (&self->wake_lock);
+    gst_task_start (self->task);
+    return;
+  }
+  /* Pause the task first so that the loop, once woken, does not run again. */
+  gst_task_pause (self->task);
+  g_mutex_lock (&self->wake_lock);
+  self->stop_loop = TRUE;
+  g_cond_signal (&self->wake_cond);
+  g_mutex_unlock (&self->wake_lock);
+}
+
+static GstStateChangeReturn
+gst_ot_src_change_state (GstElement * element, GstStateChange transition)
+{
+  GstOtSrc *self = GST_OT_SRC (element);
+  GstStateChangeReturn ret;
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+      if (!gst_ot_src_start (self))
+        return GST_STATE_CHANGE_FAILURE;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_PLAYING:
+      gst_ot_src_set_loop_running (self, TRUE);
+      break;
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      gst_ot_src_set_loop_running (self, FALSE);
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_task_stop (self->task);
+      g_mutex_lock (&self->wake_lock);
+      self->stop_loop = TRUE;
+      g_cond_signal (&self->wake_cond);
+      g_mutex_unlock (&self->wake_lock);
+      gst_task_join (self->task);
+      break;
+    default:
+      break;
+  }
+
+  ret = GST_ELEMENT_CLASS (gst_ot_src_parent_class)->change_state (element,
+      transition);
+  if (ret == GST_STATE_CHANGE_FAILURE) {
+    if (transition == GST_STATE_CHANGE_READY_TO_PAUSED)
+      gst_ot_src_stop (self);
+    return ret;
+  }
+
+  switch (transition) {
+    case GST_STATE_CHANGE_READY_TO_PAUSED:
+    case GST_STATE_CHANGE_PLAYING_TO_PAUSED:
+      ret = GST_STATE_CHANGE_NO_PREROLL;
+      break;
+    case GST_STATE_CHANGE_PAUSED_TO_READY:
+      gst_ot_src_stop (self);
+      break;
+    default:
+      break;
+  }
+  return ret;
+}
+
+/* EOS sent to the element (gst-launch -e): the streaming thread pushes it on
+ * every pad, as GstBaseSrc does. */
+static gboolean
+gst_ot_src_send_event (GstElement * element, GstEvent * event)
+{
+  GstOtSrc *self = GST_OT_SRC (element);
+
+  if (GST_EVENT_TYPE (event) != GST_EVENT_EOS)
+    return GST_ELEMENT_CLASS (gst_ot_src_parent_class)->send_event (element,
+        event);
+  gst_event_unref (event);
+  g_mutex_lock (&self->wake_lock);
+  self->eos_requested = TRUE;
+  g_cond_signal (&self->wake_cond);
+  g_mutex_unlock (&self->wake_lock);
+  return TRUE;
+}
+
+/* ---- GObject ---- */
+
+static void
+gst_ot_src_init (GstOtSrc * self)
+{
+  self->session_id = g_strdup ("");
+  self->streams = g_strdup ("");
+  self->exclude_connection_id = g_strdup ("");
+  self->latency_ms = DEFAULT_LATENCY_MS;
+  self->create_session = DEFAULT_CREATE_SESSION;
+  g_mutex_init (&self->wake_lock);
+  g_cond_init (&self->wake_cond);
+  g_rec_mutex_init (&self->task_lock);
+  self->task = gst_task_new ((GstTaskFunction) gst_ot_src_loop, self, NULL);
+  gst_task_set_lock (self->task, &self->task_lock);
+  self->pads = g_ptr_array_new_with_free_func (gst_object_unref);
+  GST_OBJECT_FLAG_SET (self, GST_ELEMENT_FLAG_SOURCE);
+}
+
+static void
+gst_ot_src_finalize (GObject * object)
+{
+  GstOtSrc *self = GST_OT_SRC (object);
+
+  gst_object_unref (self->task);
+  g_rec_mutex_clear (&self->task_lock);
+  g_mutex_clear (&self->wake_lock);
+  g_cond_clear (&self->wake_cond);
+  g_ptr_array_unref (self->pads);
+  g_free (self->session_id);
+  g_free (self->streams);
+  g_strfreev (self->stream_ids);
+  g_free (self->exclude_connection_id);
+  G_OBJECT_CLASS (gst_ot_src_parent_class)->finalize (object);
+}
+
+static void
+gst_ot_src_install_properties (GObjectClass * gobject_class)
+{
+  const GParamFlags rw = G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS;
+
+  properties[PROP_SESSION_ID] = g_param_spec_string ("session-id",
+      "Session ID", "The session to subscribe to (required)", "",
+      rw | GST_PARAM_MUTABLE_READY);
+  properties[PROP_STREAMS] = g_param_spec_string ("streams", "Streams",
+      "Comma-separated IDs of the streams to subscribe to (empty = all); "
+      "changing it while playing adds and removes pads", "",
+      rw | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_EXCLUDE_CONNECTION_ID] =
+      g_param_spec_string ("exclude-connection-id", "Exclude connection ID",
+      "Never subscribe to the streams of this connection (e.g. our own "
+      "publisher's); empty = none", "", rw | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_LATENCY] = g_param_spec_uint ("latency", "Latency",
+      "The live latency reported downstream, in milliseconds: how late a "
+      "buffer may arrive from the publisher", 0, 10000, DEFAULT_LATENCY_MS,
+      rw | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_CREATE_SESSION] = g_param_spec_boolean ("create-session",
+      "Create session", "Create the session on first use when it does not "
+      "exist (a standalone process); FALSE: an unknown session is an error "
+      "(the gateway manages sessions)", DEFAULT_CREATE_SESSION,
+      rw | GST_PARAM_MUTABLE_READY);
+  g_object_class_install_properties (gobject_class, N_PROPS, properties);
+}
+
+static void
+gst_ot_src_class_init (GstOtSrcClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+
+  GST_DEBUG_CATEGORY_INIT (gst_ot_src_debug, "otsrc", 0,
+      "Subscribes to a session's streams");
+
+  gobject_class->set_property = gst_ot_src_set_property;
+  gobject_class->get_property = gst_ot_src_get_property;
+  gobject_class->finalize = gst_ot_src_finalize;
+  gst_ot_src_install_properties (gobject_class);
+
+  gst_element_class_add_static_pad_template (element_class, &audio_template);
+  gst_element_class_add_static_pad_template (element_class, &video_template);
+  gst_element_class_set_static_metadata (element_class, "OT session source",
+      "Source/Network/Audio/Video",
+      "Subscribes to the streams of a session of the in-process session hub",
+      "ot-sip-gateway developers");
+
+  element_class->change_state = GST_DEBUG_FUNCPTR (gst_ot_src_change_state);
+  element_class->send_event = GST_DEBUG_FUNCPTR (gst_ot_src_send_event);
+}
