@@ -240,3 +240,37 @@ gw_gateway_set_mute_all (GwGateway * self, OtSession * session,
   streams_force_muted (self, session, muted);
   return muted;
 }
+
+gboolean
+gw_gateway_dial (GwGateway * self, OtSession * session,
+    GwDialRequest * request, GwDialReply * reply, GError ** error)
+{
+  g_autoptr (GwDialRequest) owned = request;
+
+  g_return_val_if_fail (request != NULL, FALSE);
+  /* The call registry and the SIP agent come next; until then a dial is
+   * refused rather than faked. */
+  g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
+      "SIP dialing is not available yet");
+  return FALSE;
+}
+
+gboolean
+gw_gateway_play_dtmf (GwGateway * self, OtSession * session,
+    const gchar * connection_id, const gchar * digits, GError ** error)
+{
+  g_autoptr (OtConnection) connection = NULL;
+
+  /* No connection is a SIP leg until calls exist: a known connection is
+   * still 404, as the contract says for one that is not a SIP leg. */
+  if (connection_id) {
+    connection = ot_session_lookup_connection (session, connection_id);
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND, connection ?
+        "connection %s is not a SIP call" : "connection %s not found",
+        connection_id);
+    return FALSE;
+  }
+  g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
+      "playing DTMF is not available yet");
+  return FALSE;
+}

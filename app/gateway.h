@@ -8,6 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "callbacks.h"
+#include "dial-request.h"
 #include "ot-hub.h"
 #include "settings.h"
 
@@ -58,5 +59,22 @@ gboolean gw_gateway_force_mute_stream (GwGateway * self, OtSession * session,
  * (transfer full list of new refs). */
 GList *gw_gateway_set_mute_all (GwGateway * self, OtSession * session,
     gboolean active, const gchar * const *excluded_stream_ids);
+
+/* Dials `request` (transfer full) into `session`, a routed session of the
+ * request's project whose client token the caller has verified.  On
+ * success, fills `reply` (clear it with gw_dial_reply_clear) with the new
+ * call's ID and the SIP connection and stream IDs, which are in the session
+ * from then on, before the far end answers.  GW_ERROR_INVALID for a
+ * request the SIP side refuses, GW_ERROR_UNAVAILABLE when shutting down or
+ * out of ports, GW_ERROR_NOT_IMPLEMENTED until SIP dialing exists. */
+gboolean gw_gateway_dial (GwGateway * self, OtSession * session,
+    GwDialRequest * request, GwDialReply * reply, GError ** error);
+
+/* Plays `digits` (checked by gw_dtmf_digits_validate: 0-9 * # and p, a
+ * 500 ms pause) to the SIP leg `connection_id` of `session`, or to every
+ * SIP leg of it when NULL.  GW_ERROR_NOT_FOUND when `connection_id` is not
+ * a SIP leg of the session (unknown, or another kind of connection). */
+gboolean gw_gateway_play_dtmf (GwGateway * self, OtSession * session,
+    const gchar * connection_id, const gchar * digits, GError ** error);
 
 G_END_DECLS

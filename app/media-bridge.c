@@ -48,8 +48,7 @@ G_DEFINE_TYPE (GwMediaBridge, gw_media_bridge, G_TYPE_OBJECT);
 static GstElement *
 get_element (GwMediaBridge * self)
 {
-  return self->pipeline ? gw_media_pipeline_get_element (self->pipeline) :
-      NULL;
+  return self->pipeline ? gw_media_pipeline_get_element (self->pipeline) : NULL;
 }
 
 /* With GST_DEBUG_DUMP_DOT_DIR set: <call-id>-<nn>-<reason>.dot */
@@ -60,8 +59,7 @@ dump_dot (GwMediaBridge * self, const gchar * reason)
 
   if (self->pipeline == NULL || g_getenv ("GST_DEBUG_DUMP_DOT_DIR") == NULL)
     return;
-  name = g_strdup_printf ("%s-%02u-%s", self->call_id, ++self->n_dumps,
-      reason);
+  name = g_strdup_printf ("%s-%02u-%s", self->call_id, ++self->n_dumps, reason);
   g_strcanon (name, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
   GST_DEBUG_BIN_TO_DOT_FILE (GST_BIN (get_element (self)),
       GST_DEBUG_GRAPH_SHOW_ALL, name);
@@ -205,8 +203,7 @@ build_and_play (GwMediaBridge * self, const GwMediaParams * params,
 
   self->pipeline = gw_media_pipeline_new (&config, params, &local_error);
   if (self->pipeline == NULL || !play (self, &local_error)) {
-    GST_ERROR_OBJECT (self, "call %s: %s", self->call_id,
-        local_error->message);
+    GST_ERROR_OBJECT (self, "call %s: %s", self->call_id, local_error->message);
     teardown (self);
     g_propagate_error (error, g_steal_pointer (&local_error));
     return FALSE;

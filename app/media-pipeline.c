@@ -84,7 +84,8 @@ effective_ptime (const GwMediaParams * params)
   return ptime;
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
+static gboolean
+G_GNUC_PRINTF (2, 3)
 invalid (GError ** error, const gchar * format, ...)
 {
   va_list args;
@@ -110,8 +111,8 @@ gw_media_pipeline_check_params (const GwMediaParams * params,
   if (params->payload_type > 127)
     return invalid (error, "bad RTP payload type %u", params->payload_type);
   if (params->clock_rate != 0 && params->clock_rate != info->clock_rate)
-    return invalid (error, "%s needs an RTP clock rate of %u, not %u", info->encoding_name,
-        info->clock_rate, params->clock_rate);
+    return invalid (error, "%s needs an RTP clock rate of %u, not %u",
+        info->encoding_name, info->clock_rate, params->clock_rate);
   if (ptime < 10 || ptime > 120 || ptime % 10 != 0)
     return invalid (error, "unsupported ptime %u ms", ptime);
   if (params->remote_rtp_port > 65535 || params->remote_rtcp_port > 65535)
@@ -125,7 +126,8 @@ gw_media_pipeline_check_params (const GwMediaParams * params,
         params->remote_address);
   if (!g_inet_address_get_is_any (address)
       && g_inet_address_get_family (address) != family)
-    return invalid (error, "remote media address %s is not of the local address family",
+    return invalid (error,
+        "remote media address %s is not of the local address family",
         params->remote_address);
   return TRUE;
 }
@@ -284,15 +286,13 @@ on_session_pad_added (GstElement * src, GstPad * pad, GwMediaPipeline * self)
     post_error (self, GST_OBJECT (src), error);
     return;
   }
-  GST_DEBUG_OBJECT (src, "call %s: mixing %s", self->name,
-      GST_PAD_NAME (pad));
+  GST_DEBUG_OBJECT (src, "call %s: mixing %s", self->name, GST_PAD_NAME (pad));
   atomic_fetch_add (&self->n_streams, 1);
   post_application (self, GST_OBJECT (src), GW_MEDIA_PIPELINE_STREAMS_CHANGED);
 }
 
 static void
-on_session_pad_removed (GstElement * src, GstPad * pad,
-    GwMediaPipeline * self)
+on_session_pad_removed (GstElement * src, GstPad * pad, GwMediaPipeline * self)
 {
   if (!release_request_pad (pad, self->mixer))
     return;
@@ -417,8 +417,7 @@ configure_session (GwMediaPipeline * self,
   g_object_set (src, "session-id", config->session_id, "streams", streams,
       "exclude-connection-id", config->connection_id, "create-session",
       FALSE, NULL);
-  g_signal_connect (src, "pad-added", G_CALLBACK (on_session_pad_added),
-      self);
+  g_signal_connect (src, "pad-added", G_CALLBACK (on_session_pad_added), self);
   g_signal_connect (src, "pad-removed", G_CALLBACK (on_session_pad_removed),
       self);
   return TRUE;

@@ -62,8 +62,7 @@ gw_media_ports_new (guint min_port, guint max_port, GError ** error)
 
   if (min_port == 0 || max_port > 65535 || first + 1 > max_port) {
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
-        "RTP port range %u-%u holds no even/odd port pair", min_port,
-        max_port);
+        "RTP port range %u-%u holds no even/odd port pair", min_port, max_port);
     return NULL;
   }
   self = g_object_new (GW_TYPE_MEDIA_PORTS, NULL);
@@ -131,8 +130,7 @@ gw_media_ports_allocate (GwMediaPorts * self, const gchar * bind_address,
 
   g_return_val_if_fail (GW_IS_MEDIA_PORTS (self), NULL);
 
-  address = bind_address ? g_inet_address_new_from_string (bind_address) :
-      NULL;
+  address = bind_address ? g_inet_address_new_from_string (bind_address) : NULL;
   if (address == NULL) {
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
         "RTP bind address '%s' is not an IP address",

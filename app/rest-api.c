@@ -7,6 +7,8 @@
 #include "auth.h"
 #include "gw-error.h"
 #include "rest-api.h"
+#include "rest-dial.h"
+#include "rest-dtmf.h"
 #include "rest-json.h"
 #include "rest-session.h"
 
@@ -35,8 +37,6 @@ typedef struct
   GwRestHandler handler;
 } GwRestRoute;
 
-static gboolean handle_not_implemented (GwRestRequest * req, GError ** error);
-
 #define PROJECT "/v2/project/{apiKey}"
 #define SESSION PROJECT "/session/{sessionId}"
 static const GwRestRoute routes[] = {
@@ -51,13 +51,13 @@ static const GwRestRoute routes[] = {
       gw_rest_session_mute_all},
   {"DELETE", SESSION "/connection/{connectionId}", AUTH_PATH_KEY, BODY_NONE,
       gw_rest_session_disconnect},
-  /* Dial and DTMF come with the SIP legs. */
-  {"POST", PROJECT "/dial", AUTH_PATH_KEY, BODY_JSON, handle_not_implemented},
-  {"POST", PROJECT "/call", AUTH_PATH_KEY, BODY_JSON, handle_not_implemented},
+  {"POST", PROJECT "/dial", AUTH_PATH_KEY, BODY_JSON, gw_rest_dial},
+  /* PHP dials here. */
+  {"POST", PROJECT "/call", AUTH_PATH_KEY, BODY_JSON, gw_rest_dial},
   {"POST", SESSION "/play-dtmf", AUTH_PATH_KEY, BODY_JSON,
-      handle_not_implemented},
+      gw_rest_dtmf_play_session},
   {"POST", SESSION "/connection/{connectionId}/play-dtmf", AUTH_PATH_KEY,
-      BODY_JSON, handle_not_implemented},
+      BODY_JSON, gw_rest_dtmf_play_connection},
 };
 
 #undef SESSION
@@ -70,15 +70,6 @@ typedef struct
   const gchar *stream_id;
   const gchar *connection_id;
 } PathParams;
-
-static gboolean
-handle_not_implemented (GwRestRequest * req, GError ** error)
-{
-  g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-      "%s is not implemented yet",
-      g_uri_get_path (soup_server_message_get_uri (req->msg)));
-  return FALSE;
-}
 
 void
 gw_rest_api_reply (SoupServerMessage * msg, guint status,

@@ -76,6 +76,9 @@ read_member (JsonNode * node, GwRestJsonType type, gpointer field)
     case GW_REST_JSON_STRING_ARRAY:
       return read_string_array (node, field);
     case GW_REST_JSON_OBJECT:
+      if (JSON_NODE_HOLDS_ARRAY (node)
+          && json_array_get_length (json_node_get_array (node)) == 0)
+        return TRUE;
       if (!JSON_NODE_HOLDS_OBJECT (node))
         return FALSE;
       *(JsonObject **) field = json_node_dup_object (node);
@@ -233,6 +236,19 @@ gw_rest_json_decode_form (const gchar * data, gsize len, GError ** error)
         g_steal_pointer (&value));
   }
   return g_steal_pointer (&form);
+}
+
+gboolean
+gw_rest_json_check_id (const gchar * what, const gchar * id, GError ** error)
+{
+  gsize n = id ? strlen (id) : 0;
+
+  if (n > 0 && n <= 256
+      && strspn (id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+          "0123456789-._~:@") == n)
+    return TRUE;
+  g_set_error (error, GW_ERROR, GW_ERROR_INVALID, "%s is not a valid ID", what);
+  return FALSE;
 }
 
 gchar *

@@ -13,7 +13,9 @@ typedef enum
   GW_REST_JSON_BOOLEAN,         /* gboolean; the strings "true" and "false"
                                  * count too (Ruby) */
   GW_REST_JSON_STRING_ARRAY,    /* GStrv */
-  GW_REST_JSON_OBJECT,          /* JsonObject * (new ref) */
+  GW_REST_JSON_OBJECT,          /* JsonObject * (new ref); an empty array
+                                 * counts as absent (PHP's json_encode
+                                 * writes an empty map as []) */
 } GwRestJsonType;
 
 /* One member of a request object.  A table ends with a { NULL } row. */
@@ -48,6 +50,11 @@ JsonObject *gw_rest_json_parse_object (const gchar * data, gsize len,
  * duplicate wins; empty pairs ("a=1&&b=2") are skipped.  Returns a table of
  * name -> value strings, or NULL with GW_ERROR_INVALID. */
 GHashTable *gw_rest_json_decode_form (const gchar * data, gsize len,
+    GError ** error);
+
+/* An ID from a path or a body (stream, connection): 1-256 printable,
+ * URL-safe characters.  GW_ERROR_INVALID "`what` is not a valid ID". */
+gboolean gw_rest_json_check_id (const gchar * what, const gchar * id,
     GError ** error);
 
 /* The builder's root as compact JSON. */

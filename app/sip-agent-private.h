@@ -22,7 +22,6 @@ nua_t *gw_sip_agent_get_nua (GwSipAgent * self);
 /* The host of From (and of Contact): the public address, else the bound
  * one; IPv6 in brackets. */
 const gchar *gw_sip_agent_get_uri_host (GwSipAgent * self);
-guint gw_sip_agent_get_keepalive_interval (GwSipAgent * self);
 const gchar *gw_sip_agent_get_user_agent (GwSipAgent * self);
 /* A call tells its agent when its dialog is over (drops the agent's ref). */
 void gw_sip_agent_forget_call (GwSipAgent * self, GwSipCall * call);
@@ -56,6 +55,8 @@ void gw_sip_call_handle_ack (GwSipCall * self, const sip_t * sip);
 void gw_sip_call_handle_bye (GwSipCall * self);
 void gw_sip_call_handle_r_options (GwSipCall * self, int status,
     const char *phrase);
+/* Keepalive: an in-dialog OPTIONS if answered and none is pending. */
+void gw_sip_call_ping (GwSipCall * self);
 void gw_sip_call_handle_request (GwSipCall * self, nua_event_t event,
     int status);
 /* The agent is going away: forget the handle (nua frees it) and the agent,

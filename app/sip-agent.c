@@ -49,8 +49,8 @@ struct _GwSipAgent
   gchar *uri_host;
   gchar *user_agent;
   guint port;
-  guint keepalive_interval;
   GPtrArray *calls;             /* GwSipCall refs: dialogs not over yet */
+  GSource *keepalive;           /* one timer pinging every answered call */
   gboolean started;             /* nua_r_get_params came */
   gboolean shutdown_done;       /* nua_r_shutdown >= 200 came */
 };
@@ -70,8 +70,8 @@ sofia_logger (void *stream, char const *fmt, va_list ap)
   g_string_append_vprintf (line, fmt, ap);
   while ((nl = strchr (line->str, '\n')) != NULL) {
     *nl = '\0';
-    GST_CAT_LEVEL_LOG (gw_sip_debug, MIN (level, GST_LEVEL_DEBUG), NULL,
-        "%s", line->str);
+    GST_CAT_LEVEL_LOG (gw_sip_debug, CLAMP (level, GST_LEVEL_ERROR,
+            GST_LEVEL_DEBUG), NULL, "%s", line->str);
     g_string_erase (line, 0, nl - line->str + 1);
   }
 }
@@ -213,13 +213,24 @@ iterate_until (GwSipAgent * self, gboolean * flag, gint64 timeout_us)
 }
 
 static gboolean
+on_keepalive (gpointer data)
+{
+  GwSipAgent *self = data;
+
+  for (guint i = 0; i < self->calls->len; i++)
+    gw_sip_call_ping (g_ptr_array_index (self->calls, i));
+  return G_SOURCE_CONTINUE;
+}
+
+static gboolean
 check_config (const GwSipAgentConfig * config, GError ** error)
 {
-  if (config->tls_port != 0 || config->tls_certificate != NULL
-      || config->tls_private_key != NULL || config->tls_ca_file != NULL) {
+  /* A certificate asks for a TLS listener; the port and CA alone do not. */
+  if ((config->tls_certificate && *config->tls_certificate)
+      || (config->tls_private_key && *config->tls_private_key)) {
     g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-        "SIP over TLS is not implemented yet (tls-port, tls-certificate, "
-        "tls-private-key, tls-ca-file must be unset)");
+        "SIP over TLS is not implemented yet (leave tls-certificate and "
+        "tls-private-key unset)");
     return FALSE;
   }
   if (config->address == NULL || !g_hostname_is_ip_address (config->address)) {
@@ -231,8 +242,7 @@ check_config (const GwSipAgentConfig * config, GError ** error)
   if (config->public_address != NULL && *config->public_address != '\0'
       && !g_hostname_is_ip_address (config->public_address)) {
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
-        "SIP public address '%s' is not an IP address",
-        config->public_address);
+        "SIP public address '%s' is not an IP address", config->public_address);
     return FALSE;
   }
   if (config->port > 65535) {
@@ -275,8 +285,7 @@ start_nua (GwSipAgent * self, guint port, GError ** error)
       /* nua refuses out-of-dialog INVITEs (403) without a handle; each
        * call's handle turns it back on for its re-INVITEs. */
       NUTAG_ENABLEINVITE (0),
-      NUTAG_APPL_METHOD (APPL_METHODS),
-      SIPTAG_ALLOW_STR (ALLOWED_METHODS),
+      NUTAG_APPL_METHOD (APPL_METHODS), SIPTAG_ALLOW_STR (ALLOWED_METHODS),
       /* No session timers, no 100rel: nua would refresh sessions with
        * SDP-less re-INVITEs that soa (off) cannot complete. */
       SIPTAG_SUPPORTED_STR (""), NUTAG_SESSION_TIMER (0),
@@ -315,7 +324,6 @@ gw_sip_agent_new (const GwSipAgentConfig * config, GError ** error)
   self->uri_host = uri_host (self->public_address);
   self->user_agent = g_strdup (config->user_agent ? config->user_agent :
       "ot-sip-gateway/" VERSION);
-  self->keepalive_interval = config->keepalive_interval;
 
   redirect_sofia_log ();
   su_init ();
@@ -331,6 +339,11 @@ gw_sip_agent_new (const GwSipAgentConfig * config, GError ** error)
   g_source_attach (su_glib_root_gsource (self->root), self->context);
   if (!start_nua (self, config->port, error))
     return NULL;
+  if (config->keepalive_interval > 0) {
+    self->keepalive = g_timeout_source_new_seconds (config->keepalive_interval);
+    g_source_set_callback (self->keepalive, on_keepalive, self, NULL);
+    g_source_attach (self->keepalive, self->context);
+  }
   GST_INFO ("SIP agent on %s:%u (public %s)", self->address, self->port,
       self->public_address);
   return g_steal_pointer (&self);
@@ -341,24 +354,31 @@ gw_sip_agent_shutdown (GwSipAgent * self)
 {
   g_return_if_fail (GW_IS_SIP_AGENT (self));
 
+  if (self->keepalive != NULL) {
+    g_source_destroy (self->keepalive);
+    g_clear_pointer (&self->keepalive, g_source_unref);
+  }
   if (self->nua != NULL) {
     for (guint i = 0; i < self->calls->len; i++)
       gw_sip_call_disconnect (g_ptr_array_index (self->calls, i));
     nua_shutdown (self->nua);
-    if (!iterate_until (self, &self->shutdown_done, SHUTDOWN_DEADLINE_US)) {
-      /* nua_destroy() would abort: leave sofia-sip allocated. */
+    if (iterate_until (self, &self->shutdown_done, SHUTDOWN_DEADLINE_US)) {
+      nua_destroy (self->nua);
+    } else {
+      /* nua_destroy() would abort: leave sofia-sip allocated, but out of
+       * the main context so that it never calls us again. */
       g_warning ("sofia-sip did not shut down in time");
-      self->nua = NULL;
-      return;
+      g_source_destroy (su_glib_root_gsource (self->root));
+      self->root = NULL;
     }
-    /* nua frees the handles: the calls must not touch them any more. */
+    self->nua = NULL;
+    /* nua freed the handles: the calls must not touch them any more. */
     while (self->calls->len > 0) {
       GwSipCall *call = g_ptr_array_steal_index (self->calls, 0);
 
       gw_sip_call_detach (call);
       g_object_unref (call);
     }
-    nua_destroy (g_steal_pointer (&self->nua));
   }
   if (self->root != NULL) {
     su_root_destroy (g_steal_pointer (&self->root));
@@ -455,12 +475,6 @@ const gchar *
 gw_sip_agent_get_uri_host (GwSipAgent * self)
 {
   return self->uri_host;
-}
-
-guint
-gw_sip_agent_get_keepalive_interval (GwSipAgent * self)
-{
-  return self->keepalive_interval;
 }
 
 const gchar *

@@ -17,8 +17,9 @@ typedef struct
   guint port;                   /* UDP and TCP; 0 = ephemeral */
   const gchar *public_address;  /* Contact, Via and From host (NAT); NULL =
                                  * address */
-  /* TLS (sips:, ;transport=tls) comes with a later issue: setting any of
-   * these fails with GW_ERROR_NOT_IMPLEMENTED for now. */
+  /* TLS (sips:, ;transport=tls) comes with a later issue: a certificate or
+   * key fails with GW_ERROR_NOT_IMPLEMENTED for now; the port and the CA
+   * file are not used yet. */
   guint tls_port;
   const gchar *tls_certificate;
   const gchar *tls_private_key;

@@ -29,18 +29,23 @@ ensure_debug_category (void)
 
 /* "Name: value" lines for every credential header in @h. */
 static gchar *
-headers_as_text (su_home_t * home, sip_header_t * h)
+headers_as_text (sip_header_t * h)
 {
   g_autoptr (GString) text = g_string_new (NULL);
 
   for (; h != NULL; h = h->sh_next) {
-    char *value = sip_header_as_string (home, h);
+    /* sip_header_as_string() cuts digest credentials short. */
+    char line[2048];
+    issize_t n = sip_header_e (line, sizeof (line), h, 0);
 
-    if (value == NULL)
+    if (n <= 0 || (gsize) n >= sizeof (line))
       return NULL;
-    g_string_append_printf (text, "%s%s: %s", text->len ? "\r\n" : "",
-        h->sh_class->hc_name, value);
+    g_string_append_len (text, line, n);
   }
+  /* The separator between lines, not after the last. */
+  while (text->len && (text->str[text->len - 1] == '\n'
+          || text->str[text->len - 1] == '\r'))
+    g_string_truncate (text, text->len - 1);
   return text->len ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
 }
 
@@ -51,7 +56,7 @@ gw_sip_auth_answer (const sip_t * response, const gchar * method,
 {
   su_home_t home[1] = { SU_HOME_INIT (home) };
   auth_client_t *auc = NULL;
-  sip_header_t *headers = NULL;
+  msg_header_t *headers = NULL;
   url_t *url;
   msg_payload_t *payload = NULL;
   gchar *text = NULL;
@@ -59,11 +64,11 @@ gw_sip_auth_answer (const sip_t * response, const gchar * method,
 
   ensure_debug_category ();
   if (response->sip_www_authenticate)
-    n += MAX (0, auc_challenge (&auc, home, response->sip_www_authenticate,
-            sip_authorization_class));
+    n += auc_challenge (&auc, home, response->sip_www_authenticate,
+        sip_authorization_class) > 0;
   if (response->sip_proxy_authenticate)
-    n += MAX (0, auc_challenge (&auc, home, response->sip_proxy_authenticate,
-            sip_proxy_authorization_class));
+    n += auc_challenge (&auc, home, response->sip_proxy_authenticate,
+        sip_proxy_authorization_class) > 0;
   url = url_make (home, uri);
   if (body != NULL)
     payload = msg_payload_make (home, body);
@@ -73,7 +78,8 @@ gw_sip_auth_answer (const sip_t * response, const gchar * method,
         "no challenge we can answer (Digest MD5/SHA-256, qop auth)");
   else if (auc_all_credentials (&auc, NULL, NULL, username, password) <= 0
       || auc_authorization_headers (&auc, home, method, url, payload,
-          &headers) <= 0 || (text = headers_as_text (home, headers)) == NULL)
+          &headers) <= 0
+      || (text = headers_as_text ((sip_header_t *) headers)) == NULL)
     g_set_error (error, GW_ERROR, GW_ERROR_AUTH,
         "cannot build digest credentials for the challenge");
   else

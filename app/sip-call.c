@@ -43,8 +43,7 @@ struct _GwSipCall
   GwSipEndReason end_reason;    /* first cause of the end, or NO_REASON */
   guint end_status;
   gchar *end_phrase;
-  GSource *ping;                /* keepalive OPTIONS timer */
-  gboolean ping_pending;
+  gboolean ping_pending;        /* keepalive OPTIONS sent */
 };
 
 G_DEFINE_TYPE (GwSipCall, gw_sip_call, G_TYPE_OBJECT);
@@ -52,33 +51,21 @@ G_DEFINE_TYPE (GwSipCall, gw_sip_call, G_TYPE_OBJECT);
 const gchar *
 gw_sip_end_reason_to_string (GwSipEndReason reason)
 {
-  switch (reason) {
-    case GW_SIP_END_LOCAL:
-      return "local hangup";
-    case GW_SIP_END_REMOTE:
-      return "remote hangup";
-    case GW_SIP_END_UNEXPECTED:
-      return "unexpected end";
-    default:
-      return "unknown";
-  }
+  static const gchar *const names[] = { "local hangup", "remote hangup",
+    "unexpected end"
+  };
+
+  return reason < G_N_ELEMENTS (names) ? names[reason] : "unknown";
 }
 
-static const gchar *
-body_sdp (const sip_t * sip)
+/* The SDP body of a message, if any (pl_data is not NUL-terminated). */
+static gchar *
+dup_body_sdp (const sip_t * sip)
 {
   if (sip == NULL || sip->sip_payload == NULL || sip->sip_content_type == NULL
       || g_ascii_strcasecmp (sip->sip_content_type->c_type, SDP_TYPE) != 0)
     return NULL;
-  return sip->sip_payload->pl_data;
-}
-
-/* pl_data is not NUL-terminated: copy exactly pl_len bytes. */
-static gchar *
-dup_body_sdp (const sip_t * sip)
-{
-  return body_sdp (sip) ? g_strndup (sip->sip_payload->pl_data,
-      sip->sip_payload->pl_len) : NULL;
+  return g_strndup (sip->sip_payload->pl_data, sip->sip_payload->pl_len);
 }
 
 static void
@@ -93,43 +80,47 @@ set_end (GwSipCall * self, GwSipEndReason reason, guint status,
   self->end_phrase = g_strdup (phrase);
 }
 
-static void
-stop_ping (GwSipCall * self)
+void
+gw_sip_call_ping (GwSipCall * self)
 {
-  if (self->ping != NULL) {
-    g_source_destroy (self->ping);
-    g_clear_pointer (&self->ping, g_source_unref);
-  }
-}
-
-static gboolean
-on_ping (gpointer data)
-{
-  GwSipCall *self = data;
-
-  if (self->nh != NULL && !self->ping_pending
+  if (self->nh != NULL && self->answered && !self->ping_pending
       && self->end_reason == NO_REASON) {
     self->ping_pending = TRUE;
     nua_options (self->nh, TAG_END ());
   }
-  return G_SOURCE_CONTINUE;
 }
 
+/* The one final callback: failed() before an answer unless we hung up,
+ * else terminated() with what ended the dialog. */
 static void
-start_ping (GwSipCall * self)
+report_end (GwSipCall * self, const GwSipCallCallbacks * cb, guint status,
+    const gchar * phrase)
 {
-  guint interval = gw_sip_agent_get_keepalive_interval (self->agent);
-
-  if (interval == 0)
+  if (!self->answered && self->end_reason == NO_REASON) {
+    if (self->fail_status)
+      status = self->fail_status, phrase = self->fail_phrase;
+    GST_INFO ("call %s failed: %u %s", self->call_id, status, phrase);
+    if (cb->failed)
+      cb->failed (self, status, phrase ? phrase : "", self->user_data);
     return;
-  self->ping = g_timeout_source_new_seconds (interval);
-  g_source_set_callback (self->ping, on_ping, self, NULL);
-  g_source_attach (self->ping, g_main_context_get_thread_default ());
+  }
+  set_end (self, GW_SIP_END_UNEXPECTED, status, phrase);
+  /* The cause's own status (remote BYE, failed keepalive), else the
+   * INVITE's final response after a CANCEL (487), else nua's (the BYE's). */
+  if (self->end_status)
+    status = self->end_status, phrase = self->end_phrase;
+  else if (!self->answered && self->fail_status)
+    status = self->fail_status, phrase = self->fail_phrase;
+  GST_INFO ("call %s ended: %s, %u %s", self->call_id,
+      gw_sip_end_reason_to_string (self->end_reason), status, phrase);
+  if (cb->terminated)
+    cb->terminated (self, self->end_reason, status, phrase ? phrase : "",
+        self->user_data);
 }
 
 /* The dialog is over: release the handle, then the one final callback. */
 static void
-finish (GwSipCall * self, int status, const char *phrase)
+finish (GwSipCall * self, guint status, const char *phrase)
 {
   GwSipCallCallbacks cb = self->callbacks;
   nua_handle_t *nh = g_steal_pointer (&self->nh);
@@ -137,34 +128,12 @@ finish (GwSipCall * self, int status, const char *phrase)
   if (nh == NULL)
     return;
   g_object_ref (self);
-  stop_ping (self);
   nua_handle_bind (nh, NULL);
   nua_handle_destroy (nh);
   gw_sip_agent_forget_call (self->agent, self);
-
   if (!self->ended) {
     self->ended = TRUE;
-    if (!self->answered && self->end_reason == NO_REASON) {
-      GST_INFO ("call %s failed: %u %s", self->call_id, self->fail_status,
-          self->fail_phrase);
-      if (cb.failed)
-        cb.failed (self, self->fail_status ? self->fail_status : (guint) status,
-            self->fail_status ? self->fail_phrase : phrase, self->user_data);
-    } else {
-      set_end (self, GW_SIP_END_UNEXPECTED, status, phrase);
-      /* What ended it: the cause's own status (remote BYE, failed
-       * keepalive), else the INVITE's final response for a CANCEL (487),
-       * else what nua reports (the BYE's response). */
-      if (self->end_status)
-        status = self->end_status, phrase = self->end_phrase;
-      else if (!self->answered && self->fail_status)
-        status = self->fail_status, phrase = self->fail_phrase;
-      GST_INFO ("call %s ended: %s, %d %s", self->call_id,
-          gw_sip_end_reason_to_string (self->end_reason), status, phrase);
-      if (cb.terminated)
-        cb.terminated (self, self->end_reason, status, phrase ? phrase : "",
-            self->user_data);
-    }
+    report_end (self, &cb, status, phrase);
   }
   g_object_unref (self);
 }
@@ -217,7 +186,6 @@ handle_answer (GwSipCall * self, const sip_t * sip)
     nua_bye (self->nh, TAG_END ());
     return;
   }
-  start_ping (self);
   GST_INFO ("call %s answered", self->call_id);
   if (self->callbacks.answered)
     self->callbacks.answered (self, sdp ? sdp : self->early_sdp,
@@ -246,7 +214,7 @@ gw_sip_call_handle_r_invite (GwSipCall * self, int status, const char *phrase,
     return;
   }
   if (status < 200) {
-    if (body_sdp (sip) && self->early_sdp == NULL)
+    if (self->early_sdp == NULL)
       self->early_sdp = dup_body_sdp (sip);
     if (status > 100 && self->end_reason == NO_REASON
         && self->callbacks.progress)
@@ -344,9 +312,8 @@ void
 gw_sip_call_handle_r_options (GwSipCall * self, int status, const char *phrase)
 {
   self->ping_pending = FALSE;
-  if (status != 408 && status != 481 && status != 503)
-    return;
-  if (self->nh == NULL || self->end_reason != NO_REASON)
+  if ((status != 408 && status != 481 && status != 503) || self->nh == NULL
+      || self->end_reason != NO_REASON)
     return;
   /* The far end or the connection is gone: end the dialog. */
   GST_INFO ("call %s: keepalive OPTIONS got %d %s", self->call_id, status,
@@ -360,13 +327,11 @@ gw_sip_call_handle_request (GwSipCall * self, nua_event_t event, int status)
 {
   nua_t *nua = gw_sip_agent_get_nua (self->agent);
 
-  if (status >= 200 || self->nh == NULL)
-    return;
-  if (event == nua_i_options)
-    nua_respond (self->nh, SIP_200_OK, NUTAG_WITH_THIS (nua), TAG_END ());
-  else
-    nua_respond (self->nh, SIP_403_FORBIDDEN, NUTAG_WITH_THIS (nua),
-        TAG_END ());
+  /* Only OPTIONS are welcome inside the dialog. */
+  if (status < 200 && self->nh != NULL)
+    nua_respond (self->nh, event == nua_i_options ? 200 : 403,
+        event == nua_i_options ? sip_200_OK : sip_403_Forbidden,
+        NUTAG_WITH_THIS (nua), TAG_END ());
 }
 
 void
@@ -397,10 +362,9 @@ gw_sip_call_reinvite (GwSipCall * self, const gchar * sdp_offer,
   }
   if (self->nh == NULL || !self->answered || self->end_reason != NO_REASON
       || self->reinvite_sent || self->ack_answer_pending) {
-    g_set_error (error, GW_ERROR, GW_ERROR_CONFLICT,
-        "call %s cannot send a re-INVITE now (%s)", self->call_id,
-        !self->answered ? "not answered" : self->end_reason != NO_REASON
-        || self->nh == NULL ? "ending" : "offer/answer in progress");
+    g_set_error (error, GW_ERROR, GW_ERROR_CONFLICT, "call %s cannot send "
+        "a re-INVITE now (unanswered, ending or offer/answer in progress)",
+        self->call_id);
     return FALSE;
   }
   self->reinvite_sent = TRUE;
@@ -460,7 +424,6 @@ void
 gw_sip_call_detach (GwSipCall * self)
 {
   gw_sip_call_disconnect (self);
-  stop_ping (self);
   self->ended = TRUE;
   self->nh = NULL;
   self->agent = NULL;
@@ -485,7 +448,6 @@ gw_sip_call_finalize (GObject * object)
 
   /* The agent holds a reference while the handle lives. */
   g_warn_if_fail (self->nh == NULL);
-  stop_ping (self);
   g_free (self->call_id);
   g_free (self->uri);
   g_free (self->offer);

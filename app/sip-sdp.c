@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* RFC 3264 offer/answer for the SIP legs on GstSDPMessage: which audio
+ * m-line, address, port, direction and codec an SDP gives, and the SDPs we
+ * write.  The codecs themselves are in sip-sdp-codecs.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,34 +9,12 @@
 #include <gst/sdp/gstsdpmessage.h>
 
 #include "gw-error.h"
-#include "sip-sdp.h"
+#include "sip-sdp-private.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_sip_sdp_debug);
 #define GST_CAT_DEFAULT gw_sip_sdp_debug
 
 #define DEFAULT_PTIME 20
-
-/* The payload types we offer: the static ones, and for the dynamic ones
- * the numbers most phones use for the same formats. */
-enum
-{
-  PT_PCMU = 0,
-  PT_PCMA = 8,
-  PT_G722 = 9,
-  PT_DTMF_8000 = 101,
-  PT_DTMF_48000 = 110,
-  PT_OPUS = 111,
-};
-
-/* One format of an m-line that we know: an audio codec or
- * telephone-event (codec NONE). */
-typedef struct
-{
-  guint pt;
-  GwAudioCodec codec;
-  guint clock_rate;
-  guint channels;
-} SdpFormat;
 
 static void
 ensure_debug_category (void)
@@ -136,25 +117,6 @@ address_of (const GstSDPMessage * msg, const GstSDPMedia * media)
   return conn->address;
 }
 
-/* A number in [min, max] at the start of @text (a=ptime:20,
- * a=rtcp:5001 IN IP4 ..., "101 telephone-event/8000"). */
-static gboolean
-leading_number (const gchar * text, guint min, guint max, guint * value)
-{
-  gchar *end = NULL;
-  guint64 v;
-
-  if (text == NULL || !g_ascii_isdigit (*text))
-    return FALSE;
-  v = g_ascii_strtoull (text, &end, 10);
-  if (*end != '\0' && *end != ' ' && *end != '/')
-    return FALSE;
-  if (v < min || v > max)
-    return FALSE;
-  *value = v;
-  return TRUE;
-}
-
 static guint
 ptime_of (const GstSDPMessage * msg, const GstSDPMedia * media)
 {
@@ -163,132 +125,20 @@ ptime_of (const GstSDPMessage * msg, const GstSDPMedia * media)
 
   if (val == NULL)
     val = gst_sdp_message_get_attribute_val (msg, "ptime");
-  return leading_number (val, 10, 120, &ptime) ? ptime : DEFAULT_PTIME;
-}
-
-/* The rtpmap of @pt ("opus/48000/2"), else NULL. */
-static const gchar *
-rtpmap_of (const GstSDPMedia * media, guint pt)
-{
-  const gchar *val;
-  guint n;
-
-  for (guint i = 0; (val = gst_sdp_media_get_attribute_val_n (media,
-              "rtpmap", i)) != NULL; i++) {
-    if (leading_number (val, 0, 127, &n) && n == pt && strchr (val, ' '))
-      return strchr (val, ' ') + 1;
-  }
-  return NULL;
-}
-
-static gboolean
-format_from_rtpmap (const gchar * rtpmap, SdpFormat * f)
-{
-  g_auto (GStrv) parts = g_strsplit (rtpmap, "/", 3);
-  const gchar *name = parts[0];
-
-  f->channels = 1;
-  if (parts[1] == NULL || !leading_number (parts[1], 1, 192000,
-          &f->clock_rate))
-    return FALSE;
-  if (parts[2] != NULL && !leading_number (parts[2], 1, 8, &f->channels))
-    return FALSE;
-
-  if (g_ascii_strcasecmp (name, "telephone-event") == 0)
-    f->codec = GW_AUDIO_CODEC_NONE;
-  else if (g_ascii_strcasecmp (name, "opus") == 0 && f->clock_rate == 48000)
-    f->codec = GW_AUDIO_CODEC_OPUS, f->channels = 2;    /* RFC 7587: always /2 */
-  else if (g_ascii_strcasecmp (name, "G722") == 0 && f->clock_rate == 8000)
-    f->codec = GW_AUDIO_CODEC_G722;
-  else if (g_ascii_strcasecmp (name, "PCMU") == 0 && f->clock_rate == 8000)
-    f->codec = GW_AUDIO_CODEC_PCMU;
-  else if (g_ascii_strcasecmp (name, "PCMA") == 0 && f->clock_rate == 8000)
-    f->codec = GW_AUDIO_CODEC_PCMA;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-/* @fmt is one format of an m-line: TRUE when it is one we know. */
-static gboolean
-lookup_format (const GstSDPMedia * media, const gchar * fmt, SdpFormat * f)
-{
-  const gchar *rtpmap;
-  guint pt;
-
-  if (!leading_number (fmt, 0, 127, &pt))
-    return FALSE;
-  f->pt = pt;
-
-  rtpmap = rtpmap_of (media, pt);
-  if (rtpmap != NULL) {
-    if (format_from_rtpmap (rtpmap, f))
-      return TRUE;
-    GST_DEBUG ("ignoring format %u (%s)", pt, rtpmap);
-    return FALSE;
-  }
-  /* Static payload types may come without rtpmap (RFC 3551). */
-  f->clock_rate = 8000;
-  f->channels = 1;
-  f->codec = pt == PT_PCMU ? GW_AUDIO_CODEC_PCMU : pt == PT_PCMA ?
-      GW_AUDIO_CODEC_PCMA : pt == PT_G722 ? GW_AUDIO_CODEC_G722 :
-      GW_AUDIO_CODEC_NONE;
-  return f->codec != GW_AUDIO_CODEC_NONE;
-}
-
-/* The codec of an m-line: the one of @current when present (with its PT
- * if the offer still uses it), else the first one we know; and the
- * telephone-event of the codec's clock rate, else the first one. */
-static gboolean
-pick_formats (const GstSDPMedia * media, const GwMediaParams * current,
-    SdpFormat * codec, SdpFormat * dtmf)
-{
-  GwAudioCodec keep = current ? current->codec : GW_AUDIO_CODEC_NONE;
-  SdpFormat first = { 0, }, kept = { 0, }, te_first = { 0, };
-  SdpFormat te[2] = { {0,}, {0,} };     /* 8000, 48000 */
-  SdpFormat f;
-
-  for (guint i = 0; i < gst_sdp_media_formats_len (media); i++) {
-    if (!lookup_format (media, gst_sdp_media_get_format (media, i), &f))
-      continue;
-    if (f.codec == GW_AUDIO_CODEC_NONE) {
-      if (te_first.clock_rate == 0)
-        te_first = f;
-      if (f.clock_rate == 8000 && te[0].clock_rate == 0)
-        te[0] = f;
-      else if (f.clock_rate == 48000 && te[1].clock_rate == 0)
-        te[1] = f;
-    } else if (first.codec == GW_AUDIO_CODEC_NONE) {
-      first = f;
-    }
-    if (keep != GW_AUDIO_CODEC_NONE && f.codec == keep
-        && (kept.codec == GW_AUDIO_CODEC_NONE
-            || f.pt == current->payload_type))
-      kept = f;
-  }
-  if (first.codec == GW_AUDIO_CODEC_NONE)
-    return FALSE;
-  *codec = kept.codec != GW_AUDIO_CODEC_NONE ? kept : first;
-  if (codec->clock_rate == 8000 && te[0].clock_rate != 0)
-    *dtmf = te[0];
-  else if (codec->clock_rate == 48000 && te[1].clock_rate != 0)
-    *dtmf = te[1];
-  else
-    *dtmf = te_first;
-  return TRUE;
+  return gw_sip_sdp_parse_number (val, 10, 120, &ptime) ? ptime : DEFAULT_PTIME;
 }
 
 /* The index of the audio m-line to use, or -1 with an error that names
  * why none fits.  An active stream (port != 0) is preferred. */
 static gint
 select_audio (const GstSDPMessage * msg, const GwMediaParams * current,
-    gboolean allow_port0, SdpFormat * codec, SdpFormat * dtmf,
+    gboolean allow_port0, GwSipSdpFormat * codec, GwSipSdpFormat * dtmf,
     const gchar * what, GError ** error)
 {
   gint held = -1;
   guint n_audio = 0, n_avp = 0;
   const gchar *proto = NULL;
-  SdpFormat c, d, held_c = { 0, }, held_d = { 0, };
+  GwSipSdpFormat c, d, held_c = { 0, }, held_d = { 0, };
 
   for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
     const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
@@ -300,7 +150,7 @@ select_audio (const GstSDPMessage * msg, const GwMediaParams * current,
     if (g_strcmp0 (proto, "RTP/AVP") != 0)
       continue;
     n_avp++;
-    if (!pick_formats (media, current, &c, &d))
+    if (!gw_sip_sdp_pick_formats (media, current, &c, &d))
       continue;
     if (gst_sdp_media_get_port (media) != 0) {
       *codec = c, *dtmf = d;
@@ -332,8 +182,8 @@ select_audio (const GstSDPMessage * msg, const GwMediaParams * current,
 
 static gboolean
 fill_params (const GstSDPMessage * msg, const GstSDPMedia * media,
-    const SdpFormat * codec, const SdpFormat * dtmf, GwMediaParams * params,
-    const gchar * what, GError ** error)
+    const GwSipSdpFormat * codec, const GwSipSdpFormat * dtmf,
+    GwMediaParams * params, const gchar * what, GError ** error)
 {
   const gchar *address = address_of (msg, media);
   guint port = gst_sdp_media_get_port (media);
@@ -349,7 +199,8 @@ fill_params (const GstSDPMessage * msg, const GstSDPMedia * media,
         "SDP %s has a bad audio port %u", what, port);
     return FALSE;
   }
-  if (port == 0 || !leading_number (gst_sdp_media_get_attribute_val (media,
+  if (port == 0
+      || !gw_sip_sdp_parse_number (gst_sdp_media_get_attribute_val (media,
               "rtcp"), 1, 65535, &rtcp_port))
     rtcp_port = port ? port + 1 : 0;
 
@@ -373,7 +224,7 @@ gw_sip_sdp_parse_answer (const gchar * answer, GwMediaParams * params,
     GError ** error)
 {
   g_autoptr (GstSDPMessage) msg = NULL;
-  SdpFormat codec, dtmf;
+  GwSipSdpFormat codec, dtmf;
   gint idx;
 
   ensure_debug_category ();
@@ -427,23 +278,6 @@ new_local_message (const GwSipSdpLocal * local, GError ** error)
 }
 
 static void
-add_format (GstSDPMedia * media, guint pt, const gchar * name, guint rate,
-    guint channels, const gchar * fmtp)
-{
-  g_autofree gchar *fmt = g_strdup_printf ("%u", pt);
-  g_autofree gchar *rtpmap = channels > 1 ?
-      g_strdup_printf ("%u %s/%u/%u", pt, name, rate, channels) :
-      g_strdup_printf ("%u %s/%u", pt, name, rate);
-
-  gst_sdp_media_add_format (media, fmt);
-  gst_sdp_media_add_attribute (media, "rtpmap", rtpmap);
-  if (fmtp != NULL) {
-    g_autofree gchar *val = g_strdup_printf ("%u %s", pt, fmtp);
-    gst_sdp_media_add_attribute (media, "fmtp", val);
-  }
-}
-
-static void
 add_rtcp_and_direction (GstSDPMedia * media, guint rtp_port,
     const gchar * direction)
 {
@@ -470,12 +304,7 @@ gw_sip_sdp_build_offer (const GwSipSdpLocal * local, GError ** error)
   gst_sdp_media_set_media (&media, "audio");
   gst_sdp_media_set_port_info (&media, local->rtp_port, 1);
   gst_sdp_media_set_proto (&media, "RTP/AVP");
-  add_format (&media, PT_OPUS, "opus", 48000, 2, "useinbandfec=1");
-  add_format (&media, PT_G722, "G722", 8000, 1, NULL);
-  add_format (&media, PT_PCMU, "PCMU", 8000, 1, NULL);
-  add_format (&media, PT_PCMA, "PCMA", 8000, 1, NULL);
-  add_format (&media, PT_DTMF_48000, "telephone-event", 48000, 1, "0-16");
-  add_format (&media, PT_DTMF_8000, "telephone-event", 8000, 1, "0-16");
+  gw_sip_sdp_add_offer_formats (&media);
   add_rtcp_and_direction (&media, local->rtp_port, "sendrecv");
   /* Takes over the contents of media. */
   gst_sdp_message_add_media (msg, &media);
@@ -500,8 +329,8 @@ answer_direction (GwMediaDirection offered, gboolean null_address)
 
 static void
 add_answer_media (GstSDPMessage * answer, const GstSDPMedia * offered,
-    const GwSipSdpLocal * local, const SdpFormat * codec,
-    const SdpFormat * dtmf, const GwMediaParams * params)
+    const GwSipSdpLocal * local, const GwSipSdpFormat * codec,
+    const GwSipSdpFormat * dtmf, const GwMediaParams * params)
 {
   GstSDPMedia media = { 0, };
   guint port = gst_sdp_media_get_port (offered) != 0 ? local->rtp_port : 0;
@@ -512,14 +341,16 @@ add_answer_media (GstSDPMessage * answer, const GstSDPMedia * offered,
   gst_sdp_media_set_media (&media, "audio");
   gst_sdp_media_set_port_info (&media, port, 1);
   gst_sdp_media_set_proto (&media, "RTP/AVP");
-  add_format (&media, codec->pt, gw_audio_codec_to_string (codec->codec),
-      codec->clock_rate, codec->channels,
+  gw_sip_sdp_add_format (&media, codec->pt,
+      gw_audio_codec_to_string (codec->codec), codec->clock_rate,
+      codec->channels,
       codec->codec == GW_AUDIO_CODEC_OPUS ? "useinbandfec=1" : NULL);
   if (dtmf->clock_rate != 0)
-    add_format (&media, dtmf->pt, "telephone-event", dtmf->clock_rate, 1,
-        "0-16");
-  add_rtcp_and_direction (&media, port, port == 0 ? "inactive" :
-      answer_direction (params->remote_direction, null_address));
+    gw_sip_sdp_add_format (&media, dtmf->pt, "telephone-event",
+        dtmf->clock_rate, 1, "0-16");
+  add_rtcp_and_direction (&media, port,
+      port == 0 ? "inactive" : answer_direction (params->remote_direction,
+          null_address));
   gst_sdp_message_add_media (answer, &media);
 }
 
@@ -545,7 +376,7 @@ gw_sip_sdp_answer_offer (const gchar * offer, const GwSipSdpLocal * local,
 {
   g_autoptr (GstSDPMessage) msg = NULL, answer = NULL;
   GwMediaParams keep = { 0, };
-  SdpFormat codec, dtmf;
+  GwSipSdpFormat codec, dtmf;
   gint idx;
 
   ensure_debug_category ();

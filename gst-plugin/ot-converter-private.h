@@ -17,7 +17,6 @@ G_GNUC_INTERNAL OtConverter *ot_converter_new (GstCaps * in_caps,
 G_GNUC_INTERNAL OtConverter *ot_converter_ref (OtConverter * conv);
 G_GNUC_INTERNAL void ot_converter_unref (OtConverter * conv);
 
-G_GNUC_INTERNAL OtFormat ot_converter_get_out_format (OtConverter * conv);
 /* The output caps once known (new ref) or NULL. */
 G_GNUC_INTERNAL GstCaps *ot_converter_get_out_caps (OtConverter * conv);
 

@@ -268,12 +268,6 @@ ot_converter_get_n_running (void)
   return g_atomic_int_get (&n_running);
 }
 
-OtFormat
-ot_converter_get_out_format (OtConverter * conv)
-{
-  return conv->out_format;
-}
-
 GstCaps *
 ot_converter_get_out_caps (OtConverter * conv)
 {

@@ -19,7 +19,6 @@ G_GNUC_INTERNAL OtSubscription *ot_subscription_internal_ref (OtSubscription *
 G_GNUC_INTERNAL void ot_subscription_internal_unref (OtSubscription * sub);
 
 G_GNUC_INTERNAL OtFormat ot_subscription_get_format (OtSubscription * sub);
-G_GNUC_INTERNAL gboolean ot_subscription_is_cancelled (OtSubscription * sub);
 
 /* The delivered format as the subscription starts (track locked, before
  * anyone can deliver to it): a CAPS event heads its queue. */

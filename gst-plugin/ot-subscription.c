@@ -310,17 +310,6 @@ ot_subscription_cancel (OtSubscription * sub)
   }
 }
 
-gboolean
-ot_subscription_is_cancelled (OtSubscription * sub)
-{
-  gboolean cancelled;
-
-  g_mutex_lock (&sub->lock);
-  cancelled = sub->cancelled;
-  g_mutex_unlock (&sub->lock);
-  return cancelled;
-}
-
 OtFormat
 ot_subscription_get_format (OtSubscription * sub)
 {

@@ -71,22 +71,41 @@ gw_test_ports_pick (GError ** error)
   return 0;
 }
 
+/* Binds @port for each protocol in @proto, appending the fds to @fds. */
+static gboolean
+bind_all (guint port, GwTestPortProto proto, GArray * fds)
+{
+  const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+
+  for (guint t = 0; t < G_N_ELEMENTS (types); t++) {
+    guint p = port;
+    int fd;
+
+    if (!(proto & (1 << t)))
+      continue;
+    if ((fd = bind_loopback (types[t], &p)) < 0)
+      return FALSE;
+    g_array_append_val (fds, fd);
+  }
+  return TRUE;
+}
+
 /**
- * gw_test_ports_pick_udp_block:
- * @count: how many consecutive ports (2 for RTP+RTCP; 4 for SIPp's -mp,
- *   which also binds mp+2 for video)
+ * gw_test_ports_pick_block:
+ * @count: how many consecutive ports
+ * @proto: the protocols each port must be free for
  *
- * Returns: an even port P such that P .. P+count-1 are free for UDP on
- * 127.0.0.1, or 0 with @error set.
+ * Returns: an even port P such that P .. P+count-1 are free on 127.0.0.1
+ * for @proto, or 0 with @error set.
  */
 guint
-gw_test_ports_pick_udp_block (guint count, GError ** error)
+gw_test_ports_pick_block (guint count, GwTestPortProto proto,
+    GError ** error)
 {
   g_return_val_if_fail (count > 0 && count < 64, 0);
   for (guint attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {
-    guint base = 0;
-    int fds[64];
-    guint n = 0;
+    g_autoptr (GArray) fds = g_array_new (FALSE, FALSE, sizeof (int));
+    guint base = 0, n;
     int probe = bind_loopback (SOCK_DGRAM, &base);
 
     if (probe < 0)
@@ -95,21 +114,27 @@ gw_test_ports_pick_udp_block (guint count, GError ** error)
     base &= ~1u;
     if (base < 1024 || base + count > 65536)
       continue;
-    for (n = 0; n < count; n++) {
-      guint port = base + n;
-
-      fds[n] = bind_loopback (SOCK_DGRAM, &port);
-      if (fds[n] < 0)
-        break;
-    }
-    for (guint i = 0; i < n; i++)
-      close (fds[i]);
+    for (n = 0; n < count && bind_all (base + n, proto, fds); n++);
+    for (guint i = 0; i < fds->len; i++)
+      close (g_array_index (fds, int, i));
     if (n == count)
       return base;
   }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_ADDRESS_IN_USE,
-      "no block of %u free UDP loopback ports", count);
+      "no block of %u free loopback ports", count);
   return 0;
+}
+
+/**
+ * gw_test_ports_pick_udp_block:
+ * @count: 2 for RTP+RTCP; 4 for SIPp's -mp (it also binds mp+2 for video)
+ *
+ * Returns: an even port P with P .. P+count-1 free for UDP, or 0.
+ */
+guint
+gw_test_ports_pick_udp_block (guint count, GError ** error)
+{
+  return gw_test_ports_pick_block (count, GW_TEST_PORT_UDP, error);
 }
 
 static gboolean

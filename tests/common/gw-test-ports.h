@@ -14,6 +14,8 @@ typedef enum
 } GwTestPortProto;
 
 guint gw_test_ports_pick (GError ** error);
+guint gw_test_ports_pick_block (guint count, GwTestPortProto proto,
+    GError ** error);
 guint gw_test_ports_pick_udp_block (guint count, GError ** error);
 gboolean gw_test_ports_is_bound (guint port, GwTestPortProto proto);
 gboolean gw_test_ports_wait_bound (guint port, GwTestPortProto proto,

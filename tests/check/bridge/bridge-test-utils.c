@@ -137,8 +137,7 @@ bt_audio_new (GstElement * appsink, guint rate)
   audio->rate = rate;
   g_mutex_init (&audio->lock);
   audio->samples = g_array_new (FALSE, FALSE, sizeof (gint16));
-  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, audio,
-      NULL);
+  gst_app_sink_set_callbacks (GST_APP_SINK (appsink), &callbacks, audio, NULL);
   return audio;
 }
 
@@ -329,8 +328,8 @@ bt_far_end_new (GwAudioCodec codec, guint pt, guint tone_hz,
   description = g_strdup_printf ("%s udpsrc name=in caps=\"application/x-rtp,"
       "media=audio,clock-rate=%u,encoding-name=%s,payload=%u\" ! %s ! "
       "audioconvert ! audioresample ! audio/x-raw,format=S16LE,rate=%u,"
-      "channels=1 ! appsink name=audio sync=false", send, c->clock_rate,
-      c->encoding_name, pt, c->decode, c->audio_rate);
+      "channels=1 ! appsink name=audio sync=false async=false", send,
+      c->clock_rate, c->encoding_name, pt, c->decode, c->audio_rate);
   far->pipeline = gst_parse_launch (description, &error);
   g_assert_no_error (error);
 
@@ -340,8 +339,7 @@ bt_far_end_new (GwAudioCodec codec, guint pt, guint tone_hz,
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_far_rtp, far, NULL);
   if (tone_hz) {
     out = far_element (far, "out");
-    g_object_set (out, "socket", far->rtp_socket, "close-socket", FALSE,
-        NULL);
+    g_object_set (out, "socket", far->rtp_socket, "close-socket", FALSE, NULL);
   }
   sink = far_element (far, "audio");
   far->audio = bt_audio_new (sink, c->audio_rate);
@@ -428,7 +426,7 @@ bt_subscriber_new (const gchar * session_id, const gchar * stream_id)
   g_autoptr (GstElement) src = NULL, sink = NULL;
 
   description = g_strdup_printf ("otsrc name=src session-id=%s streams=%s "
-      "create-session=false appsink name=sink sync=false "
+      "create-session=false appsink name=sink sync=false async=false "
       "caps=audio/x-raw,format=S16LE,layout=interleaved,rate=48000,"
       "channels=1", session_id, stream_id);
   sub->pipeline = gst_parse_launch (description, &error);

@@ -59,8 +59,7 @@ GST_START_TEST (test_exhaustion_and_release)
 {
   guint base = bt_find_free_ports (6);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 5,
-      &error);
+  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 5, &error);
   GwPortPair *pairs[3];
   GwPortPair *again;
   guint freed_port;
@@ -98,8 +97,7 @@ GST_START_TEST (test_round_robin)
 {
   guint base = bt_find_free_ports (6);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 5,
-      &error);
+  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 5, &error);
   GwPortPair *pair;
 
   /* A freed pair is not handed out again at once: late packets of the
@@ -119,8 +117,7 @@ GST_START_TEST (test_skips_ports_taken_elsewhere)
 {
   guint base = bt_find_free_ports (4);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 3,
-      &error);
+  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 3, &error);
   g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
       (G_SOCKET_FAMILY_IPV4);
   g_autoptr (GSocketAddress) address = NULL;

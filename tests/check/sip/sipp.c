@@ -96,8 +96,8 @@ scenario_path (const gchar * scenario)
 }
 
 static Sipp *
-sipp_spawn (const gchar * scenario, gboolean tcp, const gchar * target,
-    const gchar * const *extra)
+sipp_spawn (const gchar * scenario, gboolean tcp, guint port,
+    const gchar * target, const gchar * const *extra)
 {
   g_autoptr (GSubprocessLauncher) launcher = NULL;
   g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
@@ -106,7 +106,7 @@ sipp_spawn (const gchar * scenario, gboolean tcp, const gchar * target,
 
   sipp->dir = g_dir_make_tmp ("sipp-XXXXXX", &error);
   g_assert_no_error (error);
-  sipp->port = sipp_free_port ();
+  sipp->port = port ? port : sipp_free_port ();
 
   g_ptr_array_add (argv, g_strdup ("sipp"));
   if (target != NULL)
@@ -141,7 +141,14 @@ Sipp *
 sipp_start_uas (const gchar * scenario, gboolean tcp,
     const gchar * const *extra)
 {
-  Sipp *sipp = sipp_spawn (scenario, tcp, NULL, extra);
+  return sipp_start_uas_on (scenario, tcp, 0, extra);
+}
+
+Sipp *
+sipp_start_uas_on (const gchar * scenario, gboolean tcp, guint port,
+    const gchar * const *extra)
+{
+  Sipp *sipp = sipp_spawn (scenario, tcp, port, NULL, extra);
   gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
 
   /* Listening once we cannot bind its port any more. */
@@ -167,7 +174,7 @@ sipp_start_uac (const gchar * scenario, guint target_port,
 {
   g_autofree gchar *target = g_strdup_printf ("127.0.0.1:%u", target_port);
 
-  return sipp_spawn (scenario, FALSE, target, extra);
+  return sipp_spawn (scenario, FALSE, 0, target, extra);
 }
 
 guint

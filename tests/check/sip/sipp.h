@@ -16,6 +16,9 @@ guint sipp_free_port (void);
  * until it listens.  @extra: more arguments (-key ...), NULL-terminated. */
 Sipp *sipp_start_uas (const gchar * scenario, gboolean tcp,
     const gchar * const *extra);
+/* The same on a given free port (for a test that needs it before). */
+Sipp *sipp_start_uas_on (const gchar * scenario, gboolean tcp, guint port,
+    const gchar * const *extra);
 /* Starts it as a UAC sending to 127.0.0.1:@target_port. */
 Sipp *sipp_start_uac (const gchar * scenario, guint target_port,
     const gchar * const *extra);

@@ -29,10 +29,10 @@ typedef struct
 } Rec;
 
 static void
-rec_add (Rec * rec, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
-
-static void
 rec_add (Rec * rec, const gchar * format, ...)
+G_GNUC_PRINTF (2, 3);
+
+     static void rec_add (Rec * rec, const gchar * format, ...)
 {
   va_list ap;
 
@@ -77,8 +77,7 @@ on_answered (GwSipCall * call, const gchar * sdp, gpointer data)
 }
 
 static void
-on_failed (GwSipCall * call, guint status, const gchar * phrase,
-    gpointer data)
+on_failed (GwSipCall * call, guint status, const gchar * phrase, gpointer data)
 {
   Rec *rec = data;
 
@@ -219,7 +218,7 @@ test_remote_bye (void)
   call_start (agent, &rec, sipp, NULL, NULL);
   call_wait_end (agent, &rec, sipp);
   g_assert_cmpstr (rec.log->str, ==,
-      "progress:180 answered:PCMU terminated:remote:200");
+      "progress:183 progress:180 answered:PCMU terminated:remote:200");
   g_assert_cmpstr (rec.media.remote_address, ==, "127.0.0.1");
   g_assert_false (gw_sip_call_is_answered (rec.call));
   rec_clear (&rec);
@@ -240,8 +239,8 @@ test_local_bye_tcp (void)
   rec_clear (&rec);
 }
 
-/* sendonly, inactive, port 0, c=0.0.0.0, sendrecv, then no SDP: the
- * scenario checks each of our answers. */
+/* sendonly, inactive, port 0, c=0.0.0.0, sendrecv, no SDP, then no codec
+ * in common (488): the scenario checks each of our answers. */
 static void
 test_hold_resume (void)
 {
@@ -255,8 +254,8 @@ test_hold_resume (void)
   g_assert_cmpstr (rec.log->str, ==, "answered:PCMU reoffer:hold:PCMU "
       "reoffer:hold:PCMU reoffer:hold:PCMU reoffer:hold:PCMU "
       "reoffer:active:PCMU offerless offer-answered:200:PCMU "
-      "terminated:remote:200");
-  g_assert_cmpuint (rec.local.session_version, ==, 7);
+      "reoffer:rejected terminated:remote:200");
+  g_assert_cmpuint (rec.local.session_version, ==, 8);
   rec_clear (&rec);
 }
 
@@ -286,16 +285,44 @@ test_redirect (void)
   check_reject ("uas-redirect.xml", "failed:302:Moved Temporarily");
 }
 
+static gchar *
+md5_hex (const gchar * format, ...)
+G_GNUC_PRINTF (1, 2);
+
+     static gchar *md5_hex (const gchar * format, ...)
+{
+  g_autofree gchar *text = NULL;
+  va_list ap;
+
+  va_start (ap, format);
+  text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  return g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
+}
+
+/* The 401 scenario checks the credentials with SIPp's verifyauth; for 407
+ * (Proxy-Authorization, which verifyauth does not read) it compares the
+ * response with the RFC 2617 digest computed here. */
 static void
 check_auth (const gchar * code, const gchar * password, const gchar * log)
 {
-  const gchar *extra[] = { "-key", "user", "alice", "-key", "password",
-    "s3cret", NULL
-  };
   g_autofree gchar *scenario = g_strdup_printf ("uas-auth-%s.xml", code);
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas (scenario, FALSE, extra);
-  GwSipInvite invite = {.auth_username = "alice",.auth_password = password };
+  guint port = sipp_free_port ();
+  g_autofree gchar *uri = g_strdup_printf ("sip:service@127.0.0.1:%u", port);
+  g_autofree gchar *ha1 = md5_hex ("alice:sipp.test:s3cret");
+  g_autofree gchar *ha2 = md5_hex ("INVITE:%s", uri);
+  g_autofree gchar *response = md5_hex ("%s:6f1b0c0e5a3d:%s", ha1, ha2);
+  g_autofree gchar *port_text = g_strdup_printf ("%u", port);
+  const gchar *extra_401[] = { "-key", "user", "alice", "-key", "password",
+    "s3cret", NULL
+  };
+  const gchar *extra_407[] = { "-set", "expected_response", response, NULL };
+  const gchar *const *extra = g_str_equal (code, "401") ? extra_401 : extra_407;
+  g_autoptr (Sipp) sipp = sipp_start_uas_on (scenario, FALSE, port, extra);
+  GwSipInvite invite = {.uri = uri,.auth_username = "alice",
+    .auth_password = password
+  };
   Rec rec;
 
   rec_init (&rec);
@@ -353,7 +380,6 @@ test_headers_on_the_wire (void)
   GwSipAgentConfig config = {.address = "127.0.0.1",
     .public_address = "127.0.0.2"
   };
-  const gchar *extra[] = { "-key", "contact_host", "127.0.0.2", NULL };
   const gchar *headers[] = { "X-Foo: bar baz", "X-Other-Thing: 42;q=1",
     NULL
   };
@@ -362,8 +388,7 @@ test_headers_on_the_wire (void)
   };
   g_autoptr (GError) error = NULL;
   g_autoptr (GwSipAgent) agent = gw_sip_agent_new (&config, &error);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-check-headers.xml", FALSE,
-      extra);
+  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-check-headers.xml", FALSE, NULL);
   Rec rec;
 
   g_assert_no_error (error);
@@ -467,34 +492,36 @@ test_bad_input (void)
   const gchar *noname[] = { ": value", NULL };
   g_autoptr (GError) error = NULL;
 
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sips:a@127.0.0.1" },
-      GW_ERROR_NOT_IMPLEMENTED, "TLS");
   check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1;transport=TLS"}, GW_ERROR_NOT_IMPLEMENTED,
-      "TLS");
+      .uri = "sips:a@127.0.0.1"}, GW_ERROR_NOT_IMPLEMENTED, "TLS");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1;transport=TLS"}, GW_ERROR_NOT_IMPLEMENTED, "TLS");
   check_bad_invite (agent, &(GwSipInvite) {
       .uri = "sip:a@127.0.0.1;transport=sctp"}, GW_ERROR_INVALID, "sctp");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "tel:+15551234" },
-      GW_ERROR_INVALID, "not a sip");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@b\r\nX: y" },
-      GW_ERROR_INVALID, "control");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = NULL }, GW_ERROR_INVALID,
-      "empty");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .headers = crlf}, GW_ERROR_INVALID, "one line");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .headers = owned}, GW_ERROR_INVALID, "call-id");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .headers = noname}, GW_ERROR_INVALID, "Name: value");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .auth_username = "alice"}, GW_ERROR_INVALID, "both");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .auth_username = "alice",.auth_password = "a:b"}, GW_ERROR_INVALID,
-      "':'");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .from_display_name = "A\nB"}, GW_ERROR_INVALID, "display name");
-  check_bad_invite (agent, &(GwSipInvite) {.uri = "sip:a@127.0.0.1",
-        .sdp_offer = ""}, GW_ERROR_INVALID, "SDP");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "tel:+15551234"}, GW_ERROR_INVALID, "not a sip");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@b\r\nX: y"}, GW_ERROR_INVALID, "control");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = NULL}, GW_ERROR_INVALID, "empty");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.headers = crlf}, GW_ERROR_INVALID, "one line");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.headers = owned}, GW_ERROR_INVALID, "call-id");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.headers =
+        noname}, GW_ERROR_INVALID, "Name: value");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.auth_username =
+        "alice"}, GW_ERROR_INVALID, "both");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.auth_username = "alice",.auth_password =
+        "a:b"}, GW_ERROR_INVALID, "':'");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.from_display_name =
+        "A\nB"}, GW_ERROR_INVALID, "display name");
+  check_bad_invite (agent, &(GwSipInvite) {
+      .uri = "sip:a@127.0.0.1",.sdp_offer = ""}, GW_ERROR_INVALID, "SDP");
   g_assert_cmpuint (gw_sip_agent_get_n_calls (agent), ==, 0);
 
   g_assert_null (gw_sip_agent_new (&tls, &error));

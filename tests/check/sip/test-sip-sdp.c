@@ -81,8 +81,7 @@ test_offer (void)
 
   g_assert_no_error (error);
   g_assert_nonnull (strstr (text, "\r\n"));
-  g_assert_cmpint (gst_sdp_message_new_from_text (text, &msg), ==,
-      GST_SDP_OK);
+  g_assert_cmpint (gst_sdp_message_new_from_text (text, &msg), ==, GST_SDP_OK);
   origin = gst_sdp_message_get_origin (msg);
   g_assert_cmpstr (origin->sess_id, ==, "4242");
   g_assert_cmpstr (origin->sess_version, ==, "7");
@@ -105,8 +104,7 @@ test_offer (void)
   g_assert_nonnull (strstr (text, "a=rtpmap:110 telephone-event/48000\r\n"));
   g_assert_nonnull (strstr (text, "a=rtpmap:101 telephone-event/8000\r\n"));
   g_assert_nonnull (strstr (text, "a=fmtp:101 0-16\r\n"));
-  g_assert_cmpstr (gst_sdp_media_get_attribute_val (media, "ptime"), ==,
-      "20");
+  g_assert_cmpstr (gst_sdp_media_get_attribute_val (media, "ptime"), ==, "20");
   g_assert_cmpstr (gst_sdp_media_get_attribute_val (media, "rtcp"), ==,
       "20001");
   g_assert_nonnull (strstr (text, "a=sendrecv\r\n"));
@@ -264,8 +262,7 @@ test_answer_malformed (void)
       "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=video 5000 RTP/AVP 96\r\n"
       "a=rtpmap:96 VP8/90000\r\n", "no audio stream");
   check_bad_answer ("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
-      "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/SAVP 0\r\n",
-      "RTP/SAVP");
+      "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 5000 RTP/SAVP 0\r\n", "RTP/SAVP");
   check_bad_answer ("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
       "c=IN IP4 1.2.3.4\r\nt=0 0\r\nm=audio 0 RTP/AVP 0\r\n", "port 0");
   check_bad_answer ("v=0\r\no=- 1 1 IN IP4 1.2.3.4\r\ns=-\r\n"
@@ -318,8 +315,7 @@ answer_reoffer (const gchar * offer, GwMediaParams * p)
   text = gw_sip_sdp_answer_offer (offer, &l, &current, p, &error);
   g_assert_no_error (error);
   g_assert_nonnull (text);
-  g_assert_cmpint (gst_sdp_message_new_from_text (text, &msg), ==,
-      GST_SDP_OK);
+  g_assert_cmpint (gst_sdp_message_new_from_text (text, &msg), ==, GST_SDP_OK);
   g_assert_cmpstr (gst_sdp_message_get_origin (msg)->sess_version, ==, "8");
   g_assert_cmpstr (gst_sdp_message_get_origin (msg)->sess_id, ==, "4242");
   return msg;
@@ -336,8 +332,7 @@ has_flag (const GstSDPMedia * media, const gchar * key)
 }
 
 static void
-check_direction (const gchar * offered, const gchar * answered,
-    gboolean hold)
+check_direction (const gchar * offered, const gchar * answered, gboolean hold)
 {
   g_autofree gchar *offer = reoffer (offered, "192.0.2.10", 12000,
       "0 8 101");
@@ -461,12 +456,10 @@ test_reoffer_malformed (void)
   GwMediaParams p = { 0, };
   g_autoptr (GError) error = NULL;
 
-  g_assert_null (gw_sip_sdp_answer_offer (nocodec, &local, NULL, &p,
-          &error));
+  g_assert_null (gw_sip_sdp_answer_offer (nocodec, &local, NULL, &p, &error));
   check_error (error, "no codec in common");
   g_clear_error (&error);
-  g_assert_null (gw_sip_sdp_answer_offer ("garbage", &local, NULL, &p,
-          &error));
+  g_assert_null (gw_sip_sdp_answer_offer ("garbage", &local, NULL, &p, &error));
   check_error (error, "offer");
   g_assert_null (p.remote_address);
 }
