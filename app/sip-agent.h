@@ -46,8 +46,7 @@ typedef struct
    * From, To, Call-ID, CSeq, Contact, Content-*, ...) are refused. */
   const gchar *const *headers;
   /* Digest credentials answering one 401/407 challenge; NULL = none.  A
-   * second challenge fails the call with that status.  ':' is refused in
-   * both (sofia-sip's credential syntax). */
+   * second challenge fails the call with that status. */
   const gchar *auth_username;
   const gchar *auth_password;
   const gchar *sdp_offer;       /* required */

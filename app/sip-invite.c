@@ -52,6 +52,12 @@ check_uri (const gchar * uri, GError ** error)
         "'%s' is not a sip: or sips: URI with a host", uri);
     return FALSE;
   }
+  /* sip:a@b?Route=... would put headers in the request. */
+  if (url->url_headers != NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "SIP URI '%s' must not carry headers (?...)", uri);
+    return FALSE;
+  }
   if (url->url_params && url_param (url->url_params, "transport", transport,
           sizeof (transport)) > 0) {
     if (g_ascii_strcasecmp (transport, "tls") == 0) {
@@ -162,11 +168,9 @@ check_credentials (const GwSipInvite * invite, GError ** error)
         "SIP authentication needs both a username and a password");
     return FALSE;
   }
-  if (user && (strchr (user, ':') || strchr (pass, ':')
-          || has_control_chars (user) || has_control_chars (pass))) {
+  if (user && (has_control_chars (user) || has_control_chars (pass))) {
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
-        "SIP username and password must not contain ':' or control "
-        "characters");
+        "SIP username and password must not contain control characters");
     return FALSE;
   }
   return TRUE;

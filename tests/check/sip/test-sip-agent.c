@@ -9,9 +9,12 @@
 #include "gw-error.h"
 #include "sip-agent.h"
 #include "sip-sdp.h"
-#include "sipp.h"
+#include "gw-test-ports.h"
+#include "gw-test-process.h"
+#include "gw-test-sipp.h"
 
 #define WAIT_MS 20000
+#define SIPP_TIMEOUT_S 20
 
 /* What the owner of a call saw, and what it does on each callback. */
 typedef struct
@@ -140,6 +143,52 @@ static const GwSipCallCallbacks callbacks = {
   .terminated = on_terminated,
 };
 
+static gboolean
+flag_is_set (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+/* A SIPp peer running tests/sipp/@scenario (UAS unless @target_port). */
+static GwTestSipp *
+sipp_new (const gchar * scenario, gboolean tcp, guint port, guint target_port,
+    const gchar * const *extra)
+{
+  g_autofree gchar *path = g_build_filename ("tests", "sipp", scenario, NULL);
+  GwTestSipp *sipp = gw_test_sipp_new (path);
+  g_autoptr (GError) error = NULL;
+
+  gw_test_sipp_set_transport (sipp, tcp ? "t1" : "u1");
+  gw_test_sipp_set_timeout (sipp, SIPP_TIMEOUT_S);
+  gw_test_sipp_set_port (sipp, port);
+  if (target_port) {
+    g_autofree gchar *remote = g_strdup_printf ("127.0.0.1:%u", target_port);
+
+    gw_test_sipp_set_remote (sipp, remote);
+  }
+  for (guint i = 0; extra && extra[i]; i++)
+    gw_test_sipp_add_arg (sipp, extra[i]);
+  g_assert_true (gw_test_sipp_start (sipp, &error));
+  g_assert_no_error (error);
+  return sipp;
+}
+
+static GwTestSipp *
+sipp_uas (const gchar * scenario, gboolean tcp, const gchar * const *extra)
+{
+  return sipp_new (scenario, tcp, 0, 0, extra);
+}
+
+/* Runs the main context until SIPp is done; its scenario must succeed. */
+static void
+sipp_wait_success (GwTestSipp * sipp)
+{
+  g_autoptr (GError) error = NULL;
+
+  gw_test_sipp_wait_success (sipp, WAIT_MS, &error);
+  g_assert_no_error (error);
+}
+
 static GwSipAgent *
 agent_new (guint keepalive)
 {
@@ -176,11 +225,11 @@ rec_clear (Rec * rec)
 
 /* Calls @sipp's port with @invite (uri filled in when NULL) and records. */
 static void
-call_start (GwSipAgent * agent, Rec * rec, Sipp * sipp, GwSipInvite * invite,
-    const gchar * transport)
+call_start (GwSipAgent * agent, Rec * rec, GwTestSipp * sipp,
+    GwSipInvite * invite, const gchar * transport)
 {
   g_autofree gchar *uri = g_strdup_printf ("sip:service@127.0.0.1:%u%s%s",
-      sipp_get_port (sipp), transport ? ";transport=" : "",
+      gw_test_sipp_get_port (sipp), transport ? ";transport=" : "",
       transport ? transport : "");
   g_autofree gchar *offer = gw_sip_sdp_build_offer (&rec->local, NULL);
   GwSipInvite plain = { 0, };
@@ -200,9 +249,9 @@ call_start (GwSipAgent * agent, Rec * rec, Sipp * sipp, GwSipInvite * invite,
 }
 
 static void
-call_wait_end (GwSipAgent * agent, Rec * rec, Sipp * sipp)
+call_wait_end (GwSipAgent * agent, Rec * rec, GwTestSipp * sipp)
 {
-  g_assert_true (iterate_until (&rec->ended, WAIT_MS));
+  g_assert_true (gw_test_wait_until (flag_is_set, &rec->ended, WAIT_MS));
   sipp_wait_success (sipp);
   g_assert_cmpuint (gw_sip_agent_get_n_calls (agent), ==, 0);
 }
@@ -211,7 +260,7 @@ static void
 test_remote_bye (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-remote-bye.xml", FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-remote-bye.xml", FALSE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -228,7 +277,7 @@ static void
 test_local_bye_tcp (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-local-bye.xml", TRUE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-local-bye.xml", TRUE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -245,7 +294,7 @@ static void
 test_hold_resume (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-hold.xml", FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-hold.xml", FALSE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -263,7 +312,7 @@ static void
 check_reject (const gchar * scenario, const gchar * log)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas (scenario, FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas (scenario, FALSE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -304,22 +353,23 @@ G_GNUC_PRINTF (1, 2);
  * (Proxy-Authorization, which verifyauth does not read) it compares the
  * response with the RFC 2617 digest computed here. */
 static void
-check_auth (const gchar * code, const gchar * password, const gchar * log)
+check_auth (const gchar * code, const gchar * right, const gchar * password,
+    const gchar * log)
 {
   g_autofree gchar *scenario = g_strdup_printf ("uas-auth-%s.xml", code);
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  guint port = sipp_free_port ();
+  guint port = gw_test_ports_pick (NULL);
   g_autofree gchar *uri = g_strdup_printf ("sip:service@127.0.0.1:%u", port);
-  g_autofree gchar *ha1 = md5_hex ("alice:sipp.test:s3cret");
+  g_autofree gchar *ha1 = md5_hex ("alice:sipp.test:%s", right);
   g_autofree gchar *ha2 = md5_hex ("INVITE:%s", uri);
   g_autofree gchar *response = md5_hex ("%s:6f1b0c0e5a3d:%s", ha1, ha2);
   g_autofree gchar *port_text = g_strdup_printf ("%u", port);
   const gchar *extra_401[] = { "-key", "user", "alice", "-key", "password",
-    "s3cret", NULL
+    right, NULL
   };
   const gchar *extra_407[] = { "-set", "expected_response", response, NULL };
   const gchar *const *extra = g_str_equal (code, "401") ? extra_401 : extra_407;
-  g_autoptr (Sipp) sipp = sipp_start_uas_on (scenario, FALSE, port, extra);
+  g_autoptr (GwTestSipp) sipp = sipp_new (scenario, FALSE, port, 0, extra);
   GwSipInvite invite = {.uri = uri,.auth_username = "alice",
     .auth_password = password
   };
@@ -336,32 +386,34 @@ check_auth (const gchar * code, const gchar * password, const gchar * log)
 static void
 test_auth_401 (void)
 {
-  check_auth ("401", "s3cret", "answered:PCMU terminated:local:200");
+  check_auth ("401", "s3cret", "s3cret", "answered:PCMU terminated:local:200");
 }
 
 static void
 test_auth_401_wrong (void)
 {
-  check_auth ("401", "guess", "failed:401:Authentication Required");
+  check_auth ("401", "s3cret", "guess", "failed:401:Authentication Required");
 }
 
 static void
 test_auth_407 (void)
 {
-  check_auth ("407", "s3cret", "answered:PCMU terminated:local:200");
+  /* A ':' in the password (nua's "scheme:realm:user:password" could not). */
+  check_auth ("407", "s3:cret", "s3:cret",
+      "answered:PCMU terminated:local:200");
 }
 
 static void
 test_auth_407_wrong (void)
 {
-  check_auth ("407", "guess", "failed:407:Authentication Required");
+  check_auth ("407", "s3:cret", "s3", "failed:407:Authentication Required");
 }
 
 static void
 test_cancel (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-cancel.xml", FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-cancel.xml", FALSE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -388,7 +440,7 @@ test_headers_on_the_wire (void)
   };
   g_autoptr (GError) error = NULL;
   g_autoptr (GwSipAgent) agent = gw_sip_agent_new (&config, &error);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-check-headers.xml", FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-check-headers.xml", FALSE, NULL);
   Rec rec;
 
   g_assert_no_error (error);
@@ -404,7 +456,7 @@ static void
 test_reinvite_and_options (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-options-reinvite.xml", FALSE,
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-options-reinvite.xml", FALSE,
       NULL);
   Rec rec;
 
@@ -422,7 +474,7 @@ static void
 test_out_of_dialog (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uac ("uac-out-of-dialog.xml",
+  g_autoptr (GwTestSipp) sipp = sipp_new ("uac-out-of-dialog.xml", FALSE, 0,
       gw_sip_agent_get_port (agent), NULL);
 
   sipp_wait_success (sipp);
@@ -435,7 +487,7 @@ static void
 test_transport_failure (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (1);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-vanish.xml", TRUE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-vanish.xml", TRUE, NULL);
   Rec rec;
 
   rec_init (&rec);
@@ -450,12 +502,12 @@ static void
 test_shutdown_with_call (void)
 {
   g_autoptr (GwSipAgent) agent = agent_new (0);
-  g_autoptr (Sipp) sipp = sipp_start_uas ("uas-local-bye.xml", FALSE, NULL);
+  g_autoptr (GwTestSipp) sipp = sipp_uas ("uas-local-bye.xml", FALSE, NULL);
   Rec rec;
 
   rec_init (&rec);
   call_start (agent, &rec, sipp, NULL, NULL);
-  g_assert_true (iterate_until (&rec.answered, WAIT_MS));
+  g_assert_true (gw_test_wait_until (flag_is_set, &rec.answered, WAIT_MS));
   gw_sip_agent_shutdown (agent);
   sipp_wait_success (sipp);
   g_assert_cmpstr (rec.log->str, ==, "answered:PCMU");
@@ -466,62 +518,57 @@ test_shutdown_with_call (void)
 }
 
 static void
-check_bad_invite (GwSipAgent * agent, GwSipInvite * invite, gint code,
-    const gchar * fragment)
-{
-  g_autoptr (GError) error = NULL;
-  GwSipCall *call;
-
-  if (invite->sdp_offer == NULL)
-    invite->sdp_offer = "v=0\r\n";
-  call = gw_sip_agent_invite (agent, invite, &callbacks, NULL, &error);
-  g_assert_null (call);
-  g_assert_error (error, GW_ERROR, code);
-  if (strstr (error->message, fragment) == NULL)
-    g_error ("'%s' does not mention '%s'", error->message, fragment);
-}
-
-static void
 test_bad_input (void)
 {
+  static const gchar *crlf[] = { "X-Foo: bar\r\nVia: evil", NULL };
+  static const gchar *owned[] = { "X-Ok: 1", "call-id: mine", NULL };
+  static const gchar *noname[] = { ": value", NULL };
+  static const struct
+  {
+    GwSipInvite invite;
+    gint code;
+    const gchar *fragment;
+  } cases[] = {
+    {{.uri = "sips:a@127.0.0.1"}, GW_ERROR_NOT_IMPLEMENTED, "TLS"},
+    {{.uri = "sip:a@127.0.0.1;transport=TLS"}, GW_ERROR_NOT_IMPLEMENTED,
+        "TLS"},
+    {{.uri = "sip:a@127.0.0.1;transport=sctp"}, GW_ERROR_INVALID, "sctp"},
+    {{.uri = "tel:+15551234"}, GW_ERROR_INVALID, "not a sip"},
+    {{.uri = "sip:a@b\r\nX: y"}, GW_ERROR_INVALID, "control"},
+    {{.uri = "sip:a@127.0.0.1?Route=%3Csip:evil%3E"}, GW_ERROR_INVALID,
+        "headers"},
+    {{.uri = NULL}, GW_ERROR_INVALID, "empty"},
+    {{.uri = "sip:a@127.0.0.1",.headers = crlf}, GW_ERROR_INVALID,
+        "one line"},
+    {{.uri = "sip:a@127.0.0.1",.headers = owned}, GW_ERROR_INVALID,
+        "call-id"},
+    {{.uri = "sip:a@127.0.0.1",.headers = noname}, GW_ERROR_INVALID,
+        "Name: value"},
+    {{.uri = "sip:a@127.0.0.1",.auth_username = "alice"}, GW_ERROR_INVALID,
+        "both"},
+    {{.uri = "sip:a@127.0.0.1",.auth_username = "alice",
+            .auth_password = "a\nb"}, GW_ERROR_INVALID, "control"},
+    {{.uri = "sip:a@127.0.0.1",.from_display_name = "A\nB"},
+        GW_ERROR_INVALID, "display name"},
+    {{.uri = "sip:a@127.0.0.1",.sdp_offer = ""}, GW_ERROR_INVALID, "SDP"},
+  };
   g_autoptr (GwSipAgent) agent = agent_new (0);
   GwSipAgentConfig tls = {.address = "127.0.0.1",.tls_certificate = "c.pem" };
   GwSipAgentConfig bad = {.address = "localhost" };
-  const gchar *crlf[] = { "X-Foo: bar\r\nVia: evil", NULL };
-  const gchar *owned[] = { "X-Ok: 1", "call-id: mine", NULL };
-  const gchar *noname[] = { ": value", NULL };
   g_autoptr (GError) error = NULL;
 
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sips:a@127.0.0.1"}, GW_ERROR_NOT_IMPLEMENTED, "TLS");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1;transport=TLS"}, GW_ERROR_NOT_IMPLEMENTED, "TLS");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1;transport=sctp"}, GW_ERROR_INVALID, "sctp");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "tel:+15551234"}, GW_ERROR_INVALID, "not a sip");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@b\r\nX: y"}, GW_ERROR_INVALID, "control");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = NULL}, GW_ERROR_INVALID, "empty");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.headers = crlf}, GW_ERROR_INVALID, "one line");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.headers = owned}, GW_ERROR_INVALID, "call-id");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.headers =
-        noname}, GW_ERROR_INVALID, "Name: value");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.auth_username =
-        "alice"}, GW_ERROR_INVALID, "both");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.auth_username = "alice",.auth_password =
-        "a:b"}, GW_ERROR_INVALID, "':'");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.from_display_name =
-        "A\nB"}, GW_ERROR_INVALID, "display name");
-  check_bad_invite (agent, &(GwSipInvite) {
-      .uri = "sip:a@127.0.0.1",.sdp_offer = ""}, GW_ERROR_INVALID, "SDP");
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    GwSipInvite invite = cases[i].invite;
+
+    if (invite.sdp_offer == NULL)
+      invite.sdp_offer = "v=0\r\n";
+    g_assert_null (gw_sip_agent_invite (agent, &invite, &callbacks, NULL,
+            &error));
+    g_assert_error (error, GW_ERROR, cases[i].code);
+    if (strstr (error->message, cases[i].fragment) == NULL)
+      g_error ("'%s' does not mention '%s'", error->message, cases[i].fragment);
+    g_clear_error (&error);
+  }
   g_assert_cmpuint (gw_sip_agent_get_n_calls (agent), ==, 0);
 
   g_assert_null (gw_sip_agent_new (&tls, &error));

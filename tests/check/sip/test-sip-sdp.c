@@ -43,9 +43,31 @@ static const gchar freeswitch_answer[] =
     "a=fmtp:101 0-16\r\n"
     "a=ptime:20\r\n" "a=rtcp:16391 IN IP4 198.51.100.5\r\n";
 
-/* baresip answering Opus, c= at media level only, rtcp-mux, two
- * telephone-events (it must pick the 48 kHz one for Opus). */
+/* baresip 1.0.0 answering our offer (captured on this machine): it lists
+ * all its codecs, Opus first, and only telephone-event/8000. */
 static const gchar baresip_answer[] =
+    "v=0\r\n"
+    "o=- 1109129874 765477887 IN IP4 192.0.2.2\r\n"
+    "s=-\r\n"
+    "c=IN IP4 192.0.2.2\r\n"
+    "t=0 0\r\n"
+    "a=tool:baresip 1.0.0\r\n"
+    "m=audio 12296 RTP/AVP 111 9 0 8 101\r\n"
+    "a=rtpmap:111 opus/48000/2\r\n"
+    "a=fmtp:111 stereo=1;sprop-stereo=1\r\n"
+    "a=rtpmap:9 G722/8000\r\n"
+    "a=rtpmap:0 PCMU/8000\r\n"
+    "a=rtpmap:8 PCMA/8000\r\n"
+    "a=rtpmap:101 telephone-event/8000\r\n"
+    "a=fmtp:101 0-15\r\n"
+    "a=sendrecv\r\n"
+    "a=label:1\r\n"
+    "a=ssrc:2024516594 cname:sip:bob@127.0.0.1:45080\r\n"
+    "a=minptime:20\r\n" "a=ptime:20\r\n";
+
+/* A WebRTC-minded answer: Opus, c= at media level only, rtcp-mux, two
+ * telephone-events (the 48 kHz one goes with Opus), ptime 40. */
+static const gchar opus_mux_answer[] =
     "v=0\r\n"
     "o=- 3719283 3719284 IN IP4 127.0.0.1\r\n"
     "s=-\r\n"
@@ -199,6 +221,30 @@ test_answer_baresip (void)
   GwMediaParams p = { 0, };
 
   g_assert_true (gw_sip_sdp_parse_answer (baresip_answer, &p, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (p.codec, ==, GW_AUDIO_CODEC_OPUS);
+  g_assert_cmpuint (p.payload_type, ==, 111);
+  g_assert_cmpuint (p.clock_rate, ==, 48000);
+  g_assert_cmpuint (p.channels, ==, 2);
+  g_assert_cmpuint (p.ptime, ==, 20);
+  /* No telephone-event at 48 kHz: the 8 kHz one is the only choice. */
+  g_assert_cmpuint (p.dtmf_payload_type, ==, 101);
+  g_assert_cmpuint (p.dtmf_clock_rate, ==, 8000);
+  g_assert_cmpstr (p.remote_address, ==, "192.0.2.2");
+  g_assert_cmpuint (p.remote_rtp_port, ==, 12296);
+  g_assert_cmpuint (p.remote_rtcp_port, ==, 12297);
+  g_assert_false (p.rtcp_mux);
+  g_assert_cmpint (p.remote_direction, ==, GW_MEDIA_SENDRECV);
+  gw_media_params_clear (&p);
+}
+
+static void
+test_answer_opus_mux (void)
+{
+  g_autoptr (GError) error = NULL;
+  GwMediaParams p = { 0, };
+
+  g_assert_true (gw_sip_sdp_parse_answer (opus_mux_answer, &p, &error));
   g_assert_no_error (error);
   g_assert_cmpint (p.codec, ==, GW_AUDIO_CODEC_OPUS);
   g_assert_cmpuint (p.payload_type, ==, 111);
@@ -477,6 +523,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sip-sdp/answer-asterisk", test_answer_asterisk);
   g_test_add_func ("/sip-sdp/answer-freeswitch", test_answer_freeswitch);
   g_test_add_func ("/sip-sdp/answer-baresip", test_answer_baresip);
+  g_test_add_func ("/sip-sdp/answer-opus-mux", test_answer_opus_mux);
   g_test_add_func ("/sip-sdp/answer-static-pt",
       test_answer_static_pt_and_fallbacks);
   g_test_add_func ("/sip-sdp/answer-malformed", test_answer_malformed);
