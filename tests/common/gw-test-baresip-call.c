@@ -11,6 +11,10 @@
 
 /* How often a growing recording is re-read while waiting on it. */
 #define RECORDING_POLL_US (100 * G_TIME_SPAN_MILLISECOND)
+/* "Heard": the tone holds this share of the power of the last window. */
+#define HEARD_WINDOW_S 0.5
+#define HEARD_TOLERANCE_HZ 10.0
+#define HEARD_SHARE 0.8
 
 static gboolean
 check_started (GwTestBaresip * self, GError ** error)
@@ -65,8 +69,7 @@ run (GwTestBaresip * self, const gchar * command, const gchar * params,
 
 /** gw_test_baresip_dial: calls @uri; follow with wait_established. */
 gboolean
-gw_test_baresip_dial (GwTestBaresip * self, const gchar * uri,
-    GError ** error)
+gw_test_baresip_dial (GwTestBaresip * self, const gchar * uri, GError ** error)
 {
   return run (self, "dial", uri, error);
 }
@@ -319,24 +322,33 @@ gw_test_baresip_load_sent (GwTestBaresip * self, GError ** error)
 typedef struct
 {
   GwTestBaresip *self;
-  gdouble seconds;
-  gdouble have;
+  gdouble seconds;              /* wanted duration, or */
+  gdouble freq;                 /* wanted tone (0: any audio) */
+  gdouble have;                 /* duration so far */
+  gdouble share;                /* the tone's share of the last window */
   gint64 next_check;
 } RecordingWait;
 
 static gboolean
-recorded_enough (gpointer data)
+recording_ready (gpointer data)
 {
   RecordingWait *w = data;
   g_autoptr (GwTestAudio) audio = NULL;
+  g_autoptr (GwTestAudio) tail = NULL;
 
   if (g_get_monotonic_time () < w->next_check)
     return FALSE;
   w->next_check = g_get_monotonic_time () + RECORDING_POLL_US;
   audio = gw_test_baresip_load_received (w->self, NULL);
   w->have = audio ? gw_test_audio_duration (audio) : 0;
-  return w->have >= w->seconds
-      || !gw_test_baresip_ctrl_is_open (w->self->ctrl);
+  if (w->freq > 0 && w->have >= HEARD_WINDOW_S) {
+    tail = gw_test_audio_slice (audio, w->have - HEARD_WINDOW_S, -1);
+    w->share = gw_test_tone_is_silent (tail, GW_TEST_TONE_SILENCE_DBFS) ? 0 :
+        gw_test_tone_power_fraction (tail, w->freq, HEARD_TOLERANCE_HZ);
+  }
+  if (!gw_test_baresip_ctrl_is_open (w->self->ctrl))
+    return TRUE;
+  return w->freq > 0 ? w->share >= HEARD_SHARE : w->have >= w->seconds;
 }
 
 /**
@@ -348,15 +360,84 @@ gboolean
 gw_test_baresip_wait_received_seconds (GwTestBaresip * self, gdouble seconds,
     guint timeout_ms, GError ** error)
 {
-  RecordingWait w = { self, seconds, 0, 0 };
+  RecordingWait w = { self, seconds, 0, 0, 0, 0 };
 
   if (!check_started (self, error))
     return FALSE;
-  gw_test_wait_until (recorded_enough, &w, timeout_ms);
+  gw_test_wait_until (recording_ready, &w, timeout_ms);
   if (w.have >= seconds)
     return TRUE;
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
       "baresip %s received %.2f s of audio, not %.2f s, within %u ms",
       self->user, w.have, seconds, timeout_ms);
+  return FALSE;
+}
+
+/**
+ * gw_test_baresip_wait_heard:
+ * Waits until the last 0.5 s received in the newest call are not silent
+ * and hold mostly (80 % of their power) a tone of @freq_hz ±10 Hz: "the
+ * far end hears it now", however long the path takes to carry it.  For
+ * mixes, wait_received_seconds() and gw_test_tone_power_fraction().
+ */
+gboolean
+gw_test_baresip_wait_heard (GwTestBaresip * self, gdouble freq_hz,
+    guint timeout_ms, GError ** error)
+{
+  RecordingWait w = { self, 0, freq_hz, 0, 0, 0 };
+  g_autoptr (GwTestAudio) audio = NULL;
+  g_autofree gchar *summary = NULL;
+
+  g_return_val_if_fail (freq_hz > 0, FALSE);
+  if (!check_started (self, error))
+    return FALSE;
+  gw_test_wait_until (recording_ready, &w, timeout_ms);
+  if (w.share >= HEARD_SHARE)
+    return TRUE;
+  audio = gw_test_baresip_load_received (self, NULL);
+  summary = audio ? gw_test_tone_describe (audio) : g_strdup ("nothing");
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+      "baresip %s did not hear %.0f Hz within %u ms (%.0f %% of the last "
+      "window); received %s", self->user, freq_hz, timeout_ms,
+      w.share * 100, summary);
+  return FALSE;
+}
+
+typedef struct
+{
+  GwTestBaresip *self;
+  gsize count;
+} DtmfWait;
+
+static gboolean
+dtmf_arrived (gpointer data)
+{
+  DtmfWait *w = data;
+
+  return strlen (gw_test_baresip_get_received_dtmf (w->self)) >= w->count
+      || !gw_test_baresip_ctrl_is_open (w->self->ctrl);
+}
+
+/**
+ * gw_test_baresip_wait_dtmf:
+ * Waits until as many digits as @expected arrived (RFC 4733), then
+ * compares all digits received so far with @expected.
+ */
+gboolean
+gw_test_baresip_wait_dtmf (GwTestBaresip * self, const gchar * expected,
+    guint timeout_ms, GError ** error)
+{
+  DtmfWait w = { self, strlen (expected) };
+  const gchar *got;
+
+  if (!check_started (self, error))
+    return FALSE;
+  gw_test_wait_until (dtmf_arrived, &w, timeout_ms);
+  got = gw_test_baresip_get_received_dtmf (self);
+  if (!g_strcmp0 (got, expected))
+    return TRUE;
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+      "baresip %s received DTMF '%s', expected '%s' (within %u ms)",
+      self->user, got, expected, timeout_ms);
   return FALSE;
 }

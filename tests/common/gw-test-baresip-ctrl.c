@@ -92,15 +92,16 @@ parse_input (GwTestBaresipCtrl * self)
 {
   for (;;) {
     const guint8 *d = self->input->data;
-    gsize len = self->input->len, n = 0, i = 0;
+    guint len = self->input->len, n = 0, i = 0;
     g_autofree gchar *text = NULL;
 
-    while (i < len && i < MAX_LENGTH_DIGITS && g_ascii_isdigit (d[i]))
+    while (i < len && i <= MAX_LENGTH_DIGITS && g_ascii_isdigit (d[i]))
       n = n * 10 + (d[i++] - '0');
-    if (i == len || (i == MAX_LENGTH_DIGITS && g_ascii_isdigit (d[i])))
+    if (i == len && i <= MAX_LENGTH_DIGITS)
       return;                   /* length still arriving */
-    if (i == 0 || d[i] != ':' || (len >= i + n + 2 && d[i + 1 + n] != ',')) {
-      g_debug ("ctrl_tcp: framing error, dropping %zu bytes", len);
+    if (i == 0 || i > MAX_LENGTH_DIGITS || d[i] != ':'
+        || (len >= i + n + 2 && d[i + 1 + n] != ',')) {
+      g_debug ("ctrl_tcp: framing error, dropping %u bytes", len);
       g_byte_array_set_size (self->input, 0);
       return;
     }
@@ -184,8 +185,7 @@ answered (gpointer data)
 {
   Pending *p = data;
 
-  return !p->self->open
-      || g_hash_table_contains (p->self->responses, p->token);
+  return !p->self->open || g_hash_table_contains (p->self->responses, p->token);
 }
 
 static gchar *
@@ -235,8 +235,7 @@ gw_test_baresip_ctrl_command (GwTestBaresipCtrl * self, const gchar * command,
     return NULL;
   }
   out = g_io_stream_get_output_stream (G_IO_STREAM (self->conn));
-  if (!g_output_stream_write_all (out, wire, strlen (wire), NULL, NULL,
-          error))
+  if (!g_output_stream_write_all (out, wire, strlen (wire), NULL, NULL, error))
     return NULL;
   gw_test_wait_until (answered, &pending, timeout_ms);
   response = g_hash_table_lookup (self->responses, token);

@@ -80,7 +80,8 @@ gw_test_baresip_new (const gchar * user)
   return self;
 }
 
-static void G_GNUC_PRINTF (2, 3)
+static void
+G_GNUC_PRINTF (2, 3)
 setup_error (GwTestBaresip * self, const gchar * format, ...)
 {
   va_list ap;
@@ -174,7 +175,12 @@ gw_test_baresip_set_answer_mode (GwTestBaresip * self, const gchar * mode)
   self->answer_mode = g_strdup (mode);
 }
 
-/** gw_test_baresip_add_config: one more "name value" line for config. */
+/**
+ * gw_test_baresip_add_config:
+ * One more "name value" line for its config file, e.g. "rtp_timeout 5";
+ * baresip reads the first line of a name, so this cannot change a setting
+ * made here already (tone, codecs and encryption have their setters).
+ */
 void
 gw_test_baresip_add_config (GwTestBaresip * self, const gchar * line)
 {
@@ -191,9 +197,7 @@ gw_test_baresip_add_account_param (GwTestBaresip * self, const gchar * param)
 static gchar *
 config_text (GwTestBaresip * self)
 {
-  GString *c = g_string_new (NULL);
-
-  g_string_append_printf (c, "poll_method epoll\n"
+  return g_strdup_printf ("poll_method epoll\n"
       "sip_listen 127.0.0.1:%u\n"
       "net_interface 127.0.0.1\n"
       "call_local_timeout 120\n"
@@ -214,7 +218,6 @@ config_text (GwTestBaresip * self)
       "snd_path %s/rec\n%s", self->port, self->tone_hz,
       self->mediaenc ? "module srtp.so\nmodule dtls_srtp.so\n" : "",
       self->ctrl_port, self->dir, self->extra_config->str);
-  return g_string_free (c, FALSE);
 }
 
 static gboolean
@@ -304,8 +307,7 @@ gw_test_baresip_start (GwTestBaresip * self, GError ** error)
   self->log_path = g_build_filename (self->dir, "output.log", NULL);
   argv[0] = baresip;
   argv[2] = self->dir;
-  self->proc = gw_test_process_spawn (argv, self->dir, self->log_path,
-      error);
+  self->proc = gw_test_process_spawn (argv, self->dir, self->log_path, error);
   if (!self->proc)
     return FALSE;
   gw_test_wait_until (ctrl_listening, self, START_TIMEOUT_MS);
@@ -313,8 +315,7 @@ gw_test_baresip_start (GwTestBaresip * self, GError ** error)
     return start_failed (self, "exited while starting", error);
   if (!gw_test_ports_is_bound (self->ctrl_port, GW_TEST_PORT_TCP))
     return start_failed (self, "did not open ctrl_tcp", error);
-  if (!gw_test_ports_is_bound (self->port,
-          GW_TEST_PORT_UDP | GW_TEST_PORT_TCP))
+  if (!gw_test_ports_is_bound (self->port, GW_TEST_PORT_UDP | GW_TEST_PORT_TCP))
     return start_failed (self, "does not listen for SIP", error);
   self->ctrl = gw_test_baresip_ctrl_connect (self->ctrl_port, error);
   return self->ctrl && check_log (self, error);

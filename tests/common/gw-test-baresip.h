@@ -48,6 +48,8 @@ gboolean gw_test_baresip_wait_established (GwTestBaresip * self,
 gboolean gw_test_baresip_wait_closed (GwTestBaresip * self, guint timeout_ms,
     gchar ** reason, GError ** error);
 const gchar *gw_test_baresip_get_received_dtmf (GwTestBaresip * self);
+gboolean gw_test_baresip_wait_dtmf (GwTestBaresip * self,
+    const gchar * expected, guint timeout_ms, GError ** error);
 
 gchar *gw_test_baresip_get_recording (GwTestBaresip * self,
     gboolean received, GError ** error);
@@ -57,6 +59,8 @@ GwTestAudio *gw_test_baresip_load_sent (GwTestBaresip * self,
     GError ** error);
 gboolean gw_test_baresip_wait_received_seconds (GwTestBaresip * self,
     gdouble seconds, guint timeout_ms, GError ** error);
+gboolean gw_test_baresip_wait_heard (GwTestBaresip * self, gdouble freq_hz,
+    guint timeout_ms, GError ** error);
 gchar *gw_test_baresip_get_log (GwTestBaresip * self);
 
 G_END_DECLS

@@ -146,8 +146,7 @@ gw_test_pcap_write_audio (const gchar * path, const gchar * encoding,
   put_le32 (out, 0);
   put_le32 (out, 65535);
   put_le32 (out, PCAP_LINKTYPE_ETHERNET);
-  for (guint seq = 0; (seq + 1) * SAMPLES_PER_PACKET <= audio->n_frames;
-      seq++) {
+  for (guint seq = 0; (seq + 1) * SAMPLES_PER_PACKET <= audio->n_frames; seq++) {
     guint64 usec = (guint64) seq * 20000;
 
     for (guint i = 0; i < SAMPLES_PER_PACKET; i++) {
@@ -163,8 +162,7 @@ gw_test_pcap_write_audio (const gchar * path, const gchar * encoding,
     put_le32 (out, sizeof (frame));
     g_byte_array_append (out, frame, sizeof (frame));
   }
-  return g_file_set_contents (path, (const gchar *) out->data, out->len,
-      error);
+  return g_file_set_contents (path, (const gchar *) out->data, out->len, error);
 }
 
 /**

@@ -99,8 +99,7 @@ bind_all (guint port, GwTestPortProto proto, GArray * fds)
  * for @proto, or 0 with @error set.
  */
 guint
-gw_test_ports_pick_block (guint count, GwTestPortProto proto,
-    GError ** error)
+gw_test_ports_pick_block (guint count, GwTestPortProto proto, GError ** error)
 {
   g_return_val_if_fail (count > 0 && count < 64, 0);
   for (guint attempt = 0; attempt < PICK_ATTEMPTS; attempt++) {

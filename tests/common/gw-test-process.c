@@ -28,11 +28,11 @@ tick (gpointer data)
  * Returns: the last result of @predicate.
  */
 gboolean
-gw_test_wait_until (GwTestPredicate predicate, gpointer data,
-    guint timeout_ms)
+gw_test_wait_until (GwTestPredicate predicate, gpointer data, guint timeout_ms)
 {
   g_autoptr (GMainContext) ctx = g_main_context_ref_thread_default ();
-  gint64 deadline = g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
+  gint64 deadline =
+      g_get_monotonic_time () + timeout_ms * G_TIME_SPAN_MILLISECOND;
 
   while (!predicate (data)) {
     GSource *timer;

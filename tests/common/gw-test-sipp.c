@@ -213,7 +213,7 @@ add_args (GPtrArray * argv, ...)
 
   va_start (ap, argv);
   while ((arg = va_arg (ap, const gchar *)))
-    g_ptr_array_add (argv, g_strdup (arg));
+      g_ptr_array_add (argv, g_strdup (arg));
   va_end (ap);
 }
 
@@ -256,14 +256,16 @@ started (gpointer data)
   /* a TCP client has no listening socket to wait for */
   if (tcp && self->remote)
     return TRUE;
+  /* SIPp binds its media ports (for -rtp_echo, pcap play) at start-up */
   return gw_test_ports_is_bound (self->port,
-      tcp ? GW_TEST_PORT_TCP : GW_TEST_PORT_UDP);
+      tcp ? GW_TEST_PORT_TCP : GW_TEST_PORT_UDP)
+      && gw_test_ports_is_bound (self->media_port, GW_TEST_PORT_UDP);
 }
 
 /**
  * gw_test_sipp_start:
- * Picks the ports left at 0, starts SIPp and waits until its SIP port is
- * bound, so a peer may send to it at once.
+ * Picks the ports left at 0, starts SIPp and waits until its SIP and
+ * media ports are bound, so a peer may send to them at once.
  */
 gboolean
 gw_test_sipp_start (GwTestSipp * self, GError ** error)
@@ -357,8 +359,7 @@ gw_test_sipp_wait (GwTestSipp * self, guint timeout_ms, gint * exit_status,
  * SIPp's error and message traces.
  */
 gboolean
-gw_test_sipp_wait_success (GwTestSipp * self, guint timeout_ms,
-    GError ** error)
+gw_test_sipp_wait_success (GwTestSipp * self, guint timeout_ms, GError ** error)
 {
   gint status;
   g_autofree gchar *diag = NULL;

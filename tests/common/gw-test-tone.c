@@ -294,7 +294,7 @@ gw_test_tone_segments (const GwTestAudio * audio, gdouble threshold_dbfs,
 
     if (!window_active (audio, w, frames, threshold_dbfs))
       continue;
-    seg.start = (gdouble) w * frames / audio->rate;
+    seg.start = (gdouble) w *frames / audio->rate;
     seg.end = MIN ((gdouble) (w + 1) * frames / audio->rate, duration);
     if (segments->len > 0) {
       GwTestSegment *last = &g_array_index (segments, GwTestSegment,

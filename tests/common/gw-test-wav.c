@@ -231,6 +231,5 @@ gw_test_wav_save (const GwTestAudio * audio, const gchar * path,
   for (gsize i = 0; i < n; i++)
     put16 (out, (guint16) (gint16) CLAMP (audio->data[i] * 32768.0f,
             -32768.0f, 32767.0f));
-  return g_file_set_contents (path, (const gchar *) out->data, out->len,
-      error);
+  return g_file_set_contents (path, (const gchar *) out->data, out->len, error);
 }

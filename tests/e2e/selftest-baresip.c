@@ -41,8 +41,7 @@ static GwTestAudio *
 assert_heard (GwTestBaresip * peer, gdouble freq)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GwTestAudio) audio = gw_test_baresip_load_received (peer,
-      &error);
+  g_autoptr (GwTestAudio) audio = gw_test_baresip_load_received (peer, &error);
   g_autofree gchar *summary = NULL;
 
   g_assert_no_error (error);
@@ -65,10 +64,8 @@ call_and_listen (GwTestBaresip * caller, GwTestBaresip * callee)
   g_autofree gchar *reason = NULL;
 
   CHECK (gw_test_baresip_dial (caller, uri, &error));
-  CHECK (gw_test_baresip_wait_established (caller, CALL_TIMEOUT_MS,
-          &error));
-  CHECK (gw_test_baresip_wait_established (callee, CALL_TIMEOUT_MS,
-          &error));
+  CHECK (gw_test_baresip_wait_established (caller, CALL_TIMEOUT_MS, &error));
+  CHECK (gw_test_baresip_wait_established (callee, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_wait_received_seconds (caller,
           LISTEN_SECONDS, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_wait_received_seconds (callee,
@@ -77,8 +74,7 @@ call_and_listen (GwTestBaresip * caller, GwTestBaresip * callee)
   CHECK (gw_test_baresip_wait_closed (callee, CALL_TIMEOUT_MS,
           &reason, &error));
   g_test_message ("callee's call closed: %s", reason);
-  CHECK (gw_test_baresip_wait_closed (caller, CALL_TIMEOUT_MS, NULL,
-          &error));
+  CHECK (gw_test_baresip_wait_closed (caller, CALL_TIMEOUT_MS, NULL, &error));
 }
 
 static void
@@ -133,8 +129,7 @@ static void
 test_encrypted (gconstpointer data)
 {
   const gchar *mediaenc = data;
-  g_autoptr (GwTestBaresip) alice = start_peer ("alice", 440, NULL,
-      mediaenc);
+  g_autoptr (GwTestBaresip) alice = start_peer ("alice", 440, NULL, mediaenc);
   g_autoptr (GwTestBaresip) bob = start_peer ("bob", 660, NULL, mediaenc);
   g_autoptr (GwTestAudio) at_alice = NULL;
   g_autoptr (GwTestAudio) at_bob = NULL;
@@ -149,12 +144,6 @@ test_encrypted (gconstpointer data)
   g_assert_nonnull (strstr (log, "SRTP"));
 }
 
-static gboolean
-dtmf_complete (gpointer data)
-{
-  return strlen (gw_test_baresip_get_received_dtmf (data)) >= 3;
-}
-
 static void
 test_dtmf_and_tone_switch (void)
 {
@@ -167,35 +156,42 @@ test_dtmf_and_tone_switch (void)
   g_autoptr (GwTestAudio) after = NULL;
 
   CHECK (gw_test_baresip_dial (alice, uri, &error));
-  CHECK (gw_test_baresip_wait_established (bob, CALL_TIMEOUT_MS,
-          &error));
+  CHECK (gw_test_baresip_wait_established (bob, CALL_TIMEOUT_MS, &error));
   /* RTP from alice has arrived at bob: telephone-events will too */
   rtp = gw_test_baresip_wait_event (bob, "CALL_RTPESTAB", CALL_TIMEOUT_MS,
       &error);
   g_assert_no_error (error);
   g_assert_nonnull (rtp);
+  CHECK (gw_test_baresip_wait_heard (bob, 440, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_send_dtmf (alice, "12#", &error));
-  g_assert_true (gw_test_wait_until (dtmf_complete, bob, CALL_TIMEOUT_MS));
-  g_assert_cmpstr (gw_test_baresip_get_received_dtmf (bob), ==, "12#");
+  CHECK (gw_test_baresip_wait_dtmf (bob, "12#", CALL_TIMEOUT_MS, &error));
   g_assert_false (gw_test_baresip_send_dtmf (alice, "1x", &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
+  g_assert_false (gw_test_baresip_wait_dtmf (bob, "12#4", 300, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_clear_error (&error);
 
-  /* mid-call the tone changes; the tail of the recording has the new one */
+  /* mid-call the tone changes: bob hears the new one, not the old */
+  g_assert_false (gw_test_baresip_wait_heard (bob, 1500, 300, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_test_message ("%s", error->message);
+  g_clear_error (&error);
   CHECK (gw_test_baresip_switch_tone (alice, 1500, &error));
+  CHECK (gw_test_baresip_wait_heard (bob, 1500, CALL_TIMEOUT_MS, &error));
   heard = gw_test_baresip_load_received (bob, &error);
   g_assert_no_error (error);
   CHECK (gw_test_baresip_wait_received_seconds (bob,
-          gw_test_audio_duration (heard) + 1.0, CALL_TIMEOUT_MS, &error));
+          gw_test_audio_duration (heard) + 0.5, CALL_TIMEOUT_MS, &error));
   g_clear_pointer (&heard, gw_test_audio_free);
   heard = gw_test_baresip_load_received (bob, &error);
-  after = gw_test_audio_slice (heard, gw_test_audio_duration (heard) - 0.5,
-      -1);
+  g_assert_no_error (error);
+  after = gw_test_audio_slice (heard, gw_test_audio_duration (heard) - 0.5, -1);
   g_assert_cmpfloat_with_epsilon (gw_test_tone_dominant_frequency (after,
           100, 4000), 1500, 5.0);
+  g_assert_cmpfloat (gw_test_tone_power_fraction (after, 440, 10), <, 0.01);
   CHECK (gw_test_baresip_hangup (alice, &error));
-  CHECK (gw_test_baresip_wait_closed (bob, CALL_TIMEOUT_MS, NULL,
-          &error));
+  CHECK (gw_test_baresip_wait_closed (bob, CALL_TIMEOUT_MS, NULL, &error));
 }
 
 static void
@@ -259,8 +255,7 @@ test_calls_sipp_echo (void)
   CHECK (gw_test_sipp_start (echo, &error));
   uri = gw_test_sipp_get_uri (echo, "echo");
   CHECK (gw_test_baresip_dial (alice, uri, &error));
-  CHECK (gw_test_baresip_wait_established (alice, CALL_TIMEOUT_MS,
-          &error));
+  CHECK (gw_test_baresip_wait_established (alice, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_wait_received_seconds (alice,
           LISTEN_SECONDS, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_hangup (alice, &error));
@@ -289,8 +284,7 @@ test_sipp_plays_tone (gconstpointer data)
   CHECK (gw_test_sipp_start (far, &error));
   uri = gw_test_sipp_get_uri (far, "tone");
   CHECK (gw_test_baresip_dial (alice, uri, &error));
-  CHECK (gw_test_baresip_wait_established (alice, CALL_TIMEOUT_MS,
-          &error));
+  CHECK (gw_test_baresip_wait_established (alice, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_wait_received_seconds (alice,
           LISTEN_SECONDS, CALL_TIMEOUT_MS, &error));
   CHECK (gw_test_baresip_hangup (alice, &error));
@@ -318,8 +312,7 @@ main (int argc, char **argv)
   }
   g_test_add_data_func ("/baresip/srtp-mand", "srtp-mand", test_encrypted);
   g_test_add_data_func ("/baresip/dtls-srtp", "dtls_srtp", test_encrypted);
-  g_test_add_func ("/baresip/dtmf-and-tone-switch",
-      test_dtmf_and_tone_switch);
+  g_test_add_func ("/baresip/dtmf-and-tone-switch", test_dtmf_and_tone_switch);
   g_test_add_func ("/baresip/rejected-call", test_rejected_call);
   g_test_add_func ("/baresip/bad-settings", test_bad_settings);
   if (sipp) {

@@ -69,8 +69,7 @@ test_block_both (void)
   g_autoptr (GError) error = NULL;
   guint base = gw_test_ports_pick_block (2,
       GW_TEST_PORT_UDP | GW_TEST_PORT_TCP, &error);
-  g_autoptr (GPtrArray) socks = g_ptr_array_new_with_free_func
-      (g_object_unref);
+  g_autoptr (GPtrArray) socks = g_ptr_array_new_with_free_func (g_object_unref);
 
   g_assert_no_error (error);
   g_assert_cmpuint (base % 2, ==, 0);

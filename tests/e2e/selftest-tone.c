@@ -47,8 +47,7 @@ test_short_and_empty (void)
   g_assert_cmpfloat_with_epsilon (gw_test_tone_dominant_frequency (blip, 50,
           4000), 440, 5.0);
   g_assert_cmpuint (empty->n_frames, ==, 0);
-  g_assert_cmpfloat (gw_test_tone_dominant_frequency (empty, 50, 4000), ==,
-      0);
+  g_assert_cmpfloat (gw_test_tone_dominant_frequency (empty, 50, 4000), ==, 0);
   g_assert_cmpfloat (gw_test_tone_rms_dbfs (empty), ==,
       GW_TEST_TONE_FLOOR_DBFS);
   g_assert_cmpfloat (gw_test_tone_power_fraction (empty, 440, 10), ==, 0);
@@ -125,8 +124,7 @@ test_levels (void)
   g_assert_false (gw_test_tone_is_silent (loud, GW_TEST_TONE_SILENCE_DBFS));
   g_assert_cmpfloat_with_epsilon (gw_test_tone_rms_dbfs (quiet), -63.0, 0.1);
   g_assert_true (gw_test_tone_is_silent (quiet, GW_TEST_TONE_SILENCE_DBFS));
-  g_assert_cmpfloat (gw_test_tone_rms_dbfs (zero), ==,
-      GW_TEST_TONE_FLOOR_DBFS);
+  g_assert_cmpfloat (gw_test_tone_rms_dbfs (zero), ==, GW_TEST_TONE_FLOOR_DBFS);
   g_assert_true (gw_test_tone_is_silent (zero, GW_TEST_TONE_SILENCE_DBFS));
 }
 
@@ -172,12 +170,10 @@ test_segments (void)
           2).end, 2.04, 0.021);
   g_assert_cmpuint (joined->len, ==, 2);
   g_assert_cmpfloat_with_epsilon (g_array_index (joined, GwTestSegment,
-          1).end - g_array_index (joined, GwTestSegment, 1).start, 0.54,
-      0.021);
+          1).end - g_array_index (joined, GwTestSegment, 1).start, 0.54, 0.021);
   g_assert_cmpfloat_with_epsilon (gw_test_tone_active_seconds (a, -40), 1.0,
       0.06);
-  g_assert_cmpfloat_with_epsilon (gw_test_audio_duration (tail), 0.54,
-      0.001);
+  g_assert_cmpfloat_with_epsilon (gw_test_audio_duration (tail), 0.54, 0.001);
   g_assert_true (gw_test_tone_is_silent (gap, GW_TEST_TONE_SILENCE_DBFS));
 }
 
