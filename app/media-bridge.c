@@ -110,7 +110,6 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
 {
   /* A handler may stop or drop the bridge. */
   g_autoptr (GwMediaBridge) self = g_object_ref (user_data);
-  GstState state;
 
   switch (GST_MESSAGE_TYPE (message)) {
     case GST_MESSAGE_ERROR:
@@ -124,12 +123,6 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer user_data)
           GST_MESSAGE_SRC_NAME (message), error->message);
       break;
     }
-    case GST_MESSAGE_STATE_CHANGED:
-      gst_message_parse_state_changed (message, NULL, &state, NULL);
-      if (GST_MESSAGE_SRC (message) == GST_OBJECT (get_element (self))
-          && state == GST_STATE_PLAYING)
-        dump_dot (self, "playing");
-      break;
     case GST_MESSAGE_LATENCY:
       /* A stream joined or left the mixer. */
       if (self->pipeline)
@@ -171,9 +164,13 @@ play (GwMediaBridge * self, GError ** error)
   g_source_set_callback (self->bus_watch, (GSourceFunc) on_bus_message, self,
       NULL);
   g_source_attach (self->bus_watch, self->context);
-  if (gst_element_set_state (get_element (self), GST_STATE_PLAYING) !=
-      GST_STATE_CHANGE_FAILURE)
+  /* Dumped now rather than on the pipeline's PLAYING message: the session
+   * sink waits for the far end's first packet to preroll, which may never
+   * come, while the rest of the graph already runs. */
+  if (gw_media_pipeline_play (self->pipeline) != GST_STATE_CHANGE_FAILURE) {
+    dump_dot (self, "playing");
     return TRUE;
+  }
 
   /* The element's reason, now rather than later through "error". */
   message = gst_bus_pop_filtered (bus, GST_MESSAGE_ERROR);
@@ -202,13 +199,14 @@ build_and_play (GwMediaBridge * self, const GwMediaParams * params,
   g_autoptr (GError) local_error = NULL;
 
   self->pipeline = gw_media_pipeline_new (&config, params, &local_error);
+  if (self->pipeline != NULL)
+    self->sending = gw_media_pipeline_set_destinations (self->pipeline, params);
   if (self->pipeline == NULL || !play (self, &local_error)) {
     GST_ERROR_OBJECT (self, "call %s: %s", self->call_id, local_error->message);
     teardown (self);
     g_propagate_error (error, g_steal_pointer (&local_error));
     return FALSE;
   }
-  self->sending = gw_media_pipeline_set_destinations (self->pipeline, params);
   GST_INFO_OBJECT (self, "call %s: %s/%u on ports %u/%u", self->call_id,
       gw_audio_codec_to_string (params->codec), params->payload_type,
       gw_port_pair_get_rtp_port (self->ports),
@@ -237,6 +235,7 @@ GwMediaBridge *
 gw_media_bridge_new (const GwMediaBridgeConfig * config, GError ** error)
 {
   g_autoptr (GwMediaBridge) self = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   g_return_val_if_fail (config != NULL, NULL);
   g_return_val_if_fail (config->call_id && config->session_id
@@ -250,9 +249,12 @@ gw_media_bridge_new (const GwMediaBridgeConfig * config, GError ** error)
   self->stream_id = g_strdup (config->stream_id);
   self->streams = g_strdupv ((gchar **) config->streams);
   self->ports = gw_media_ports_allocate (config->ports, config->bind_address,
-      error);
-  if (self->ports == NULL)
+      &local_error);
+  if (self->ports == NULL) {
+    GST_ERROR_OBJECT (self, "call %s: %s", self->call_id, local_error->message);
+    g_propagate_error (error, g_steal_pointer (&local_error));
     return NULL;
+  }
   return g_steal_pointer (&self);
 }
 
@@ -283,8 +285,11 @@ gw_media_bridge_start (GwMediaBridge * self, const GwMediaParams * params,
         self->ports ? "started already" : "stopped");
     return FALSE;
   }
-  return check_params (self, params, error)
-      && build_and_play (self, params, error);
+  if (!check_params (self, params, error))
+    return FALSE;
+  /* Media starts at the answer: what the far end sent before is old. */
+  gw_port_pair_drain (self->ports);
+  return build_and_play (self, params, error);
 }
 
 gboolean

@@ -108,6 +108,13 @@ gw_media_pipeline_check_params (const GwMediaParams * params,
   if (info == NULL)
     return invalid (error, "unsupported audio codec '%s' (%d)",
         gw_audio_codec_to_string (params->codec), params->codec);
+  /* Never plain RTP to a far end that agreed on SRTP. */
+  if (params->srtp != GW_SRTP_NONE) {
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
+        "secure media (%s) is not supported by the media bridge yet",
+        gw_srtp_mode_to_string (params->srtp));
+    return FALSE;
+  }
   if (params->payload_type > 127)
     return invalid (error, "bad RTP payload type %u", params->payload_type);
   if (params->clock_rate != 0 && params->clock_rate != info->clock_rate)
@@ -446,23 +453,23 @@ gw_media_pipeline_new (const GwMediaPipelineConfig * config,
       || !configure_codec (self, error)
       || !configure_session (self, config, error))
     return NULL;
-  gw_media_pipeline_set_destinations (self, params);
   return g_steal_pointer (&self);
 }
 
-/* TEMP: otsink's release_pad touches children that GstBin's dispose freed
- * already; release its pads while they exist (remove once otsink is fixed). */
-static void
-release_sink_pads_TEMP (GwMediaPipeline * self)
+/* The base time is fixed before the state change, not chosen on the way to
+ * PLAYING: the mixer starts producing as soon as it is PAUSED (force-live)
+ * and would otherwise race ahead of a base time of 0, then fall silent; and
+ * the far end's first packet, which completes the pipeline's state change
+ * later, must not move the base time under the running mixer either. */
+GstStateChangeReturn
+gw_media_pipeline_play (GwMediaPipeline * self)
 {
-  g_autoptr (GstElement) sink = NULL;
-  g_autoptr (GstPad) pad = NULL;
+  g_autoptr (GstClock) clock = gst_system_clock_obtain ();
 
-  if (self->pipeline == NULL)
-    return;
-  sink = gst_bin_get_by_name (GST_BIN (self->pipeline), "session_sink");
-  if (sink && (pad = gst_element_get_static_pad (sink, "audio")))
-    gst_element_release_request_pad (sink, pad);
+  gst_pipeline_use_clock (GST_PIPELINE (self->pipeline), clock);
+  gst_element_set_start_time (self->pipeline, GST_CLOCK_TIME_NONE);
+  gst_element_set_base_time (self->pipeline, gst_clock_get_time (clock));
+  return gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
 }
 
 void
@@ -473,7 +480,6 @@ gw_media_pipeline_free (GwMediaPipeline * self)
   /* Joins the streaming threads: no handler runs after this. */
   if (self->pipeline)
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
-  release_sink_pads_TEMP (self);
   gst_clear_object (&self->rtp_sink);
   gst_clear_object (&self->rtcp_sink);
   gst_clear_object (&self->recv_funnel);

@@ -40,10 +40,14 @@ typedef struct
 gboolean gw_media_pipeline_check_params (const GwMediaParams * params,
     GSocketFamily family, GError ** error);
 
-/* Builds the graph (state NULL) for params that passed the check;
+/* Builds the graph (state NULL, sending nowhere until
+ * gw_media_pipeline_set_destinations) for params that passed the check;
  * GW_ERROR_FAILED when an element is missing or a link fails. */
 GwMediaPipeline *gw_media_pipeline_new (const GwMediaPipelineConfig * config,
     const GwMediaParams * params, GError ** error);
+
+/* Sets it PLAYING on the system clock, with the base time fixed to now. */
+GstStateChangeReturn gw_media_pipeline_play (GwMediaPipeline * self);
 
 /* Sets the pipeline to NULL and frees it. */
 void gw_media_pipeline_free (GwMediaPipeline * self);

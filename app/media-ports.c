@@ -126,6 +126,7 @@ gw_media_ports_allocate (GwMediaPorts * self, const gchar * bind_address,
     GError ** error)
 {
   g_autoptr (GInetAddress) address = NULL;
+  g_autoptr (GError) bind_error = NULL;
   GwPortPair *pair;
 
   g_return_val_if_fail (GW_IS_MEDIA_PORTS (self), NULL);
@@ -144,12 +145,12 @@ gw_media_ports_allocate (GwMediaPorts * self, const gchar * bind_address,
 
     if (self->in_use[index])
       continue;
-    if (!try_bind_pair (self, address, index, &rtp, &rtcp, error)) {
-      if (error != NULL && *error != NULL) {
-        GST_ERROR ("%s", (*error)->message);
-        return NULL;
-      }
-      continue;
+    if (!try_bind_pair (self, address, index, &rtp, &rtcp, &bind_error)) {
+      if (bind_error == NULL)
+        continue;
+      GST_ERROR ("%s", bind_error->message);
+      g_propagate_error (error, g_steal_pointer (&bind_error));
+      return NULL;
     }
     pair = g_new0 (GwPortPair, 1);
     pair->owner = g_object_ref (self);
@@ -203,6 +204,29 @@ GSocket *
 gw_port_pair_get_rtcp_socket (const GwPortPair * pair)
 {
   return pair->rtcp_socket;
+}
+
+static guint
+drain_socket (GSocket * socket)
+{
+  gchar buffer[2048];
+  guint n = 0;
+
+  while (g_socket_receive_with_blocking (socket, buffer, sizeof (buffer),
+          FALSE, NULL, NULL) >= 0)
+    n++;
+  return n;
+}
+
+guint
+gw_port_pair_drain (GwPortPair * pair)
+{
+  guint n = drain_socket (pair->rtp_socket) + drain_socket (pair->rtcp_socket);
+
+  if (n > 0)
+    GST_DEBUG ("ports %u/%u: dropped %u early datagrams", pair->rtp_port,
+        pair->rtp_port + 1, n);
+  return n;
 }
 
 static void

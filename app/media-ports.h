@@ -36,6 +36,10 @@ guint gw_port_pair_get_rtcp_port (const GwPortPair * pair);
 GSocket *gw_port_pair_get_rtp_socket (const GwPortPair * pair);
 GSocket *gw_port_pair_get_rtcp_socket (const GwPortPair * pair);
 
+/* Discards the datagrams that arrived so far (e.g. early media before the
+ * call was answered).  Returns how many. */
+guint gw_port_pair_drain (GwPortPair * pair);
+
 /* Closes both sockets and returns the ports to the allocator.  Whoever
  * borrowed the sockets (udpsrc/udpsink) must have stopped using them. */
 void gw_port_pair_free (GwPortPair * pair);

@@ -473,22 +473,6 @@ bt_publisher_new (const gchar * session_id, const gchar * connection_id,
 void
 bt_publisher_free (GstElement * publisher)
 {
-  GstIterator *it;
-  GValue item = G_VALUE_INIT;
-
   gst_element_set_state (publisher, GST_STATE_NULL);
-  /* TEMP: see release_sink_pads_TEMP in media-pipeline.c */
-  it = gst_bin_iterate_sinks (GST_BIN (publisher));
-  if (gst_iterator_next (it, &item) == GST_ITERATOR_OK) {
-    GstElement *sink = g_value_get_object (&item);
-    GstPad *pad = gst_element_get_static_pad (sink, "audio");
-
-    if (pad) {
-      gst_element_release_request_pad (sink, pad);
-      gst_object_unref (pad);
-    }
-    g_value_reset (&item);
-  }
-  gst_iterator_free (it);
   gst_object_unref (publisher);
 }

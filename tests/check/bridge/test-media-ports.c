@@ -182,6 +182,41 @@ GST_START_TEST (test_bad_input)
 
 GST_END_TEST;
 
+GST_START_TEST (test_drain)
+{
+  guint base = bt_find_free_ports (2);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GwMediaPorts) ports = gw_media_ports_new (base, base + 1, &error);
+  g_autoptr (GwPortPair) pair = NULL;
+  g_autoptr (GSocket) sender = NULL;
+  g_autoptr (GInetAddress) lo = g_inet_address_new_loopback
+      (G_SOCKET_FAMILY_IPV4);
+  g_autoptr (GSocketAddress) rtp = g_inet_socket_address_new (lo, base);
+  g_autoptr (GSocketAddress) rtcp = g_inet_socket_address_new (lo, base + 1);
+  gchar buffer[16];
+
+  pair = gw_media_ports_allocate (ports, "127.0.0.1", &error);
+  g_assert_no_error (error);
+  sender = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_DATAGRAM,
+      G_SOCKET_PROTOCOL_UDP, NULL);
+  /* What arrives before the media starts is dropped, and only that. */
+  for (guint i = 0; i < 3; i++)
+    fail_unless_equals_int (g_socket_send_to (sender, rtp, "early", 5, NULL,
+            NULL), 5);
+  fail_unless_equals_int (g_socket_send_to (sender, rtcp, "early", 5, NULL,
+          NULL), 5);
+  g_usleep (50000);
+  fail_unless_equals_int (gw_port_pair_drain (pair), 4);
+  fail_unless_equals_int (gw_port_pair_drain (pair), 0);
+  fail_unless_equals_int (g_socket_send_to (sender, rtp, "late", 4, NULL,
+          NULL), 4);
+  fail_unless_equals_int (g_socket_receive_with_blocking
+      (gw_port_pair_get_rtp_socket (pair), buffer, sizeof (buffer), TRUE,
+          NULL, NULL), 4);
+}
+
+GST_END_TEST;
+
 static Suite *
 media_ports_suite (void)
 {
@@ -194,6 +229,7 @@ media_ports_suite (void)
   tcase_add_test (tc, test_round_robin);
   tcase_add_test (tc, test_skips_ports_taken_elsewhere);
   tcase_add_test (tc, test_bad_input);
+  tcase_add_test (tc, test_drain);
   return s;
 }
 
