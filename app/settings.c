@@ -19,7 +19,14 @@ typedef enum
   KIND_FILE,                    /* readable file; empty = unset */
   KIND_DURATION,                /* seconds > 0, stored as ms */
   KIND_SIP_USER,                /* SIP user part; empty = unset */
+  KIND_CHOICE,                  /* one word of a list, stored as an enum */
 } KeyKind;
+
+typedef struct
+{
+  const gchar *name;
+  gint value;
+} Choice;
 
 typedef struct
 {
@@ -27,7 +34,18 @@ typedef struct
   const gchar *key;
   KeyKind kind;
   gsize offset;
+  const Choice *choices;        /* KIND_CHOICE, NULL-terminated */
 } KeySpec;
+
+static const Choice tls_verify_choices[] = {
+  {"full", GW_SIP_TLS_VERIFY_FULL}, {"ca-only", GW_SIP_TLS_VERIFY_CA_ONLY},
+  {"none", GW_SIP_TLS_VERIFY_NONE}, {NULL, 0},
+};
+
+/* secure: true never means plain RTP: no "none" here. */
+static const Choice secure_media_choices[] = {
+  {"sdes", GW_SRTP_SDES}, {"dtls", GW_SRTP_DTLS}, {NULL, 0},
+};
 
 #define FIELD(f) G_STRUCT_OFFSET (GwSettings, f)
 static const KeySpec key_specs[] = {
@@ -41,6 +59,9 @@ static const KeySpec key_specs[] = {
   {"sip", "tls-certificate", KIND_FILE, FIELD (tls_certificate)},
   {"sip", "tls-private-key", KIND_FILE, FIELD (tls_private_key)},
   {"sip", "tls-ca-file", KIND_FILE, FIELD (tls_ca_file)},
+  {"sip", "tls-verify", KIND_CHOICE, FIELD (tls_verify), tls_verify_choices},
+  {"sip", "secure-media", KIND_CHOICE, FIELD (secure_media),
+      secure_media_choices},
   {"calls", "ring-timeout", KIND_DURATION, FIELD (ring_timeout_ms)},
   {"calls", "initial-media-timeout", KIND_DURATION,
       FIELD (initial_media_timeout_ms)},
@@ -91,6 +112,8 @@ settings_new_defaults (void)
   s->sip_address = g_strdup ("127.0.0.1");
   s->sip_port = 5060;
   s->sip_tls_port = 5061;
+  s->tls_verify = GW_SIP_TLS_VERIFY_FULL;
+  s->secure_media = GW_SRTP_SDES;
   s->rtp_ports.min = 20000;
   s->rtp_ports.max = 29999;
   s->ring_timeout_ms = 60 * 1000;
@@ -228,12 +251,33 @@ parse_string (KeyKind kind, const gchar * v, gchar ** out)
   return NULL;
 }
 
+/* KIND_CHOICE fields are enums, stored through a gint. */
+G_STATIC_ASSERT (sizeof (GwSipTlsVerify) == sizeof (gint));
+G_STATIC_ASSERT (sizeof (GwSrtpMode) == sizeof (gint));
+
+static gchar *
+parse_choice (const Choice * choices, const gchar * v, gint * out)
+{
+  g_autoptr (GString) names = g_string_new (NULL);
+
+  for (const Choice * c = choices; c->name; c++) {
+    if (g_str_equal (c->name, v)) {
+      *out = c->value;
+      return NULL;
+    }
+    g_string_append_printf (names, "%s%s", names->len ? ", " : "", c->name);
+  }
+  return g_strdup_printf ("“%s” is not one of %s", v, names->str);
+}
+
 static gchar *
 parse_value (const KeySpec * spec, const gchar * v, GwSettings * s)
 {
   gpointer field = G_STRUCT_MEMBER_P (s, spec->offset);
 
   switch (spec->kind) {
+    case KIND_CHOICE:
+      return parse_choice (spec->choices, v, field);
     case KIND_PORT:
       return parse_port (v, field);
     case KIND_PORT_RANGE:

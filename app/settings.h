@@ -5,6 +5,9 @@
 
 #include <glib.h>
 
+#include "media-params.h"
+#include "sip-agent.h"
+
 G_BEGIN_DECLS
 
 /* The API key of the embedded development project.  Numeric, because the
@@ -41,6 +44,12 @@ typedef struct
   gchar *tls_certificate;       /* NULL = no TLS listener */
   gchar *tls_private_key;
   gchar *tls_ca_file;           /* NULL = the system's CA bundle */
+  /* tls-verify=full (default) | ca-only | none: how far to check the
+   * certificates of TLS far ends (GwSipAgentConfig.tls_verify). */
+  GwSipTlsVerify tls_verify;
+  /* secure-media=sdes (default) | dtls: what a dial with secure: true
+   * offers (GW_SRTP_SDES or GW_SRTP_DTLS, for gw_srtp_local_init). */
+  GwSrtpMode secure_media;
 
   /* [calls], all in milliseconds (the file says seconds) */
   guint ring_timeout_ms;

@@ -23,8 +23,46 @@ nua_t *gw_sip_agent_get_nua (GwSipAgent * self);
  * one; IPv6 in brackets. */
 const gchar *gw_sip_agent_get_uri_host (GwSipAgent * self);
 const gchar *gw_sip_agent_get_user_agent (GwSipAgent * self);
+/* Our Contact for a dialog with @uri (see gw_sip_invite_contact). */
+gchar *gw_sip_agent_contact_for (GwSipAgent * self, const gchar * uri);
 /* A call tells its agent when its dialog is over (drops the agent's ref). */
 void gw_sip_agent_forget_call (GwSipAgent * self, GwSipCall * call);
+
+/* sip-log.c: sofia-sip's log into the gwsofia category, with its levels
+ * from gwsofia's threshold (nta and tport at 3 at least, tport at 5 while
+ * @binding, for sip-tls.c). */
+void gw_sip_log_redirect (void);
+void gw_sip_log_set_levels (gboolean binding);
+
+/* sip-tls.c: the TLS part of the config checked; sofia-sip's verify
+ * policy for @verify (outgoing connections only). */
+gboolean gw_sip_tls_check_config (const GwSipAgentConfig * config,
+    GError ** error);
+guint gw_sip_tls_verify_policy (GwSipTlsVerify verify);
+/* sip-tls.c: the directory of agent.pem and cafile.pem that sofia-sip
+ * reads our certificate and the trusted CAs from (mode 0700, files 0600),
+ * and its removal. */
+gchar *gw_sip_tls_make_certificate_dir (const GwSipAgentConfig * config,
+    GError ** error);
+void gw_sip_tls_remove_certificate_dir (const gchar * dir);
+/* Around nua_create(): collects what tport logs while it binds (with its
+ * log at level 5 at least): the ports it listens on, and certificate or
+ * key errors, which fail the start when a certificate was configured. */
+void gw_sip_tls_watch_start (void);
+gboolean gw_sip_tls_watch_end (gboolean have_certificate, guint * sip_port,
+    guint * tls_port, GError ** error);
+/* One line of sofia-sip's @log_name ("nta", "tport", ...) log: TRUE when
+ * it was about TLS (the reasons are kept and logged there). */
+gboolean gw_sip_tls_log_line (const gchar * log_name, const gchar * line);
+/* Why the TLS connection to @host (as in the URI) and @port failed since
+ * @since (monotonic µs), or NULL. */
+const gchar *gw_sip_tls_failure (const gchar * host, guint port,
+    gint64 since);
+/* The phrase of a failed INVITE to @host:@port (NULL: not over TLS) sent
+ * at @since: "TLS: <why>" for nua's 503 after a TLS failure, else
+ * @phrase. */
+gchar *gw_sip_tls_failure_phrase (const gchar * host, guint port,
+    gint64 since, guint status, const gchar * phrase);
 
 /* sip-invite.c: checks @invite; returns the From header (user at
  * @from_host) and the extra headers as one CRLF-separated string (NULL for
@@ -32,6 +70,14 @@ void gw_sip_agent_forget_call (GwSipAgent * self, GwSipCall * call);
 gboolean gw_sip_invite_check (const GwSipInvite * invite,
     const gchar * from_host, gchar ** from, gchar ** headers,
     GError ** error);
+/* Our Contact for a dialog with @uri, on the transport the URI asks for
+ * (nua's own choice among several transports is not reliable). */
+gchar *gw_sip_invite_contact (const gchar * uri, const gchar * host,
+    guint port, guint tls_port);
+/* For a TLS @uri (sips:, ;transport=tls): TRUE, its host and its port
+ * (5061 when absent).  FALSE for other transports. */
+gboolean gw_sip_invite_tls_target (const gchar * uri, gchar ** host,
+    guint * port);
 
 /* sip-auth.c: the credential header lines ("Authorization: Digest ...")
  * answering the challenges of a 401/407 @response to @method @uri with

@@ -9,7 +9,6 @@
 #include "config.h"
 
 #include <errno.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <gst/gst.h>
@@ -19,18 +18,16 @@
 
 #include <sofia-sip/nta_tag.h>
 #include <sofia-sip/su_glib.h>
-#include <sofia-sip/su_log.h>
+#include <sofia-sip/tport_tag.h>
 
 GST_DEBUG_CATEGORY_STATIC (gw_sip_debug);
 #define GST_CAT_DEFAULT gw_sip_debug
 
-/* sofia-sip's log objects: not all of them are in its public headers. */
-extern su_log_t nua_log[], nta_log[], tport_log[], soa_log[], iptsec_log[],
-    sresolv_log[];
-
 /* nua gives up on its own after 30 s of shutdown (status 500). */
 #define SHUTDOWN_DEADLINE_US (40 * G_USEC_PER_SEC)
 #define START_DEADLINE_US (5 * G_USEC_PER_SEC)
+/* Certificates between a far end and a trusted root, at most. */
+#define TLS_VERIFY_DEPTH 5
 
 /* Methods we answer ourselves: a request outside our dialogs gets 403, an
  * OPTIONS inside one 200.  INVITE is in nua's default list. */
@@ -49,6 +46,7 @@ struct _GwSipAgent
   gchar *uri_host;
   gchar *user_agent;
   guint port;
+  guint tls_port;
   GPtrArray *calls;             /* GwSipCall refs: dialogs not over yet */
   GSource *keepalive;           /* one timer pinging every answered call */
   gboolean started;             /* nua_r_get_params came */
@@ -57,54 +55,10 @@ struct _GwSipAgent
 
 G_DEFINE_TYPE (GwSipAgent, gw_sip_agent, G_TYPE_OBJECT);
 
-static void
-sofia_logger (void *stream, char const *fmt, va_list ap)
-{
-  /* sofia writes lines in pieces; only the main thread logs. */
-  static GString *line = NULL;
-  GstDebugLevel level = gst_debug_category_get_threshold (gw_sip_debug);
-  gchar *nl;
-
-  if (line == NULL)
-    line = g_string_new (NULL);
-  g_string_append_vprintf (line, fmt, ap);
-  while ((nl = strchr (line->str, '\n')) != NULL) {
-    *nl = '\0';
-    GST_CAT_LEVEL_LOG (gw_sip_debug, CLAMP (level, GST_LEVEL_ERROR,
-            GST_LEVEL_DEBUG), NULL, "%s", line->str);
-    g_string_erase (line, 0, nl - line->str + 1);
-  }
-}
-
-/* sofia-sip's levels follow the threshold of gwsip: GST_DEBUG=gwsip:5
- * shows nua's protocol actions, gwsip:7 everything. */
-static void
-redirect_sofia_log (void)
-{
-  su_log_t *logs[] = { su_log_default, nua_log, nta_log, tport_log,
-    soa_log, iptsec_log, sresolv_log
-  };
-  GstDebugLevel t = gst_debug_category_get_threshold (gw_sip_debug);
-  guint level = t >= GST_LEVEL_TRACE ? 9 : t >= GST_LEVEL_LOG ? 7 :
-      t >= GST_LEVEL_DEBUG ? 5 : t >= GST_LEVEL_INFO ? 3 :
-      t >= GST_LEVEL_WARNING ? 1 : 0;
-
-  for (guint i = 0; i < G_N_ELEMENTS (logs); i++) {
-    su_log_redirect (logs[i], sofia_logger, NULL);
-    su_log_set_level (logs[i], level);
-  }
-}
-
+/* nua is up (its ports came from tport's log: gw_sip_tls_watch_end). */
 static void
 on_get_params (GwSipAgent * self, tagi_t tags[])
 {
-  sip_contact_t const *m = NULL;
-
-  tl_gets (tags, NTATAG_CONTACT_REF (m), TAG_END ());
-  if (m != NULL && m->m_url->url_port != NULL)
-    self->port = atoi (m->m_url->url_port);
-  else if (m != NULL)
-    self->port = 5060;
   self->started = TRUE;
 }
 
@@ -225,14 +179,6 @@ on_keepalive (gpointer data)
 static gboolean
 check_config (const GwSipAgentConfig * config, GError ** error)
 {
-  /* A certificate asks for a TLS listener; the port and CA alone do not. */
-  if ((config->tls_certificate && *config->tls_certificate)
-      || (config->tls_private_key && *config->tls_private_key)) {
-    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-        "SIP over TLS is not implemented yet (leave tls-certificate and "
-        "tls-private-key unset)");
-    return FALSE;
-  }
   if (config->address == NULL || !g_hostname_is_ip_address (config->address)) {
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
         "SIP address '%s' is not an IP address",
@@ -250,7 +196,7 @@ check_config (const GwSipAgentConfig * config, GError ** error)
         "SIP port %u is out of range", config->port);
     return FALSE;
   }
-  return TRUE;
+  return gw_sip_tls_check_config (config, error);
 }
 
 static gchar *
@@ -261,27 +207,39 @@ uri_host (const gchar * address)
 }
 
 /* "sip:PUBLIC:PORT;maddr=BIND": nta binds BIND and advertises PUBLIC in Via
- * and Contact.  No transport parameter: nta's default is UDP and TCP on the
- * same port (TLS only with certificates, which we do not give it), and
- * sofia-sip 1.12.11 crashes in tport_tbind() on ";transport=udp,tcp". */
+ * and Contact.  No transport parameter: nta's default for sip: is UDP and
+ * TCP on the same port (sofia-sip 1.12.11 crashes in tport_tbind() on
+ * ";transport=udp,tcp"), and for sips: TLS. */
 static gchar *
-bind_url (GwSipAgent * self, guint port)
+bind_url (GwSipAgent * self, const gchar * scheme, guint port)
 {
   g_autofree gchar *bind_host = uri_host (self->address);
 
   if (g_strcmp0 (self->public_address, self->address) == 0)
-    return g_strdup_printf ("sip:%s:%u", bind_host, port);
-  return g_strdup_printf ("sip:%s:%u;maddr=%s", self->uri_host, port,
+    return g_strdup_printf ("%s:%s:%u", scheme, bind_host, port);
+  return g_strdup_printf ("%s:%s:%u;maddr=%s", scheme, self->uri_host, port,
       self->address);
 }
 
-static gboolean
-start_nua (GwSipAgent * self, guint port, GError ** error)
+static nua_t *
+create_nua (GwSipAgent * self, const GwSipAgentConfig * config,
+    const gchar * cert_dir, gboolean have_cert)
 {
-  g_autofree gchar *url = bind_url (self, port);
+  g_autofree gchar *url = bind_url (self, "sip", config->port);
+  /* Without a certificate, a TLS listener on an ephemeral port: only for
+   * the connections we open. */
+  g_autofree gchar *sips_url = bind_url (self, "sips",
+      have_cert ? config->tls_port : 0);
 
-  self->nua = nua_create (self->root, on_event, self, NUTAG_URL (url),
-      NUTAG_MEDIA_ENABLE (0),
+  return nua_create (self->root, on_event, self, NUTAG_URL (url),
+      NUTAG_SIPS_URL (sips_url), NUTAG_CERTIFICATE_DIR (cert_dir),
+      /* TLS_method: TLS 1.2 and 1.3 at OpenSSL 3's security level. */
+      TPTAG_TLS_VERSION (0),
+      TPTAG_TLS_VERIFY_POLICY (gw_sip_tls_verify_policy (config->tls_verify)),
+      TPTAG_TLS_VERIFY_DEPTH (TLS_VERIFY_DEPTH),
+      /* A connection that closes (a failed TLS handshake included) fails
+       * its pending requests at once (503), not by timeout. */
+      TPTAG_SDWN_ERROR (1), NUTAG_MEDIA_ENABLE (0),
       /* nua refuses out-of-dialog INVITEs (403) without a handle; each
        * call's handle turns it back on for its re-INVITEs. */
       NUTAG_ENABLEINVITE (0),
@@ -294,17 +252,40 @@ start_nua (GwSipAgent * self, guint port, GError ** error)
        * (toll fraud by redirect); sip-auth.c answers challenges. */
       NUTAG_RETRY_COUNT (0),
       SIPTAG_USER_AGENT_STR (self->user_agent), TAG_END ());
+}
+
+static gboolean
+start_nua (GwSipAgent * self, const GwSipAgentConfig * config, GError ** error)
+{
+  gboolean have_cert = config->tls_certificate && *config->tls_certificate;
+  g_autofree gchar *cert_dir = NULL;
+  gboolean certs_ok;
+  int bind_errno;
+
+  if (!(cert_dir = gw_sip_tls_make_certificate_dir (config, error)))
+    return FALSE;
+  gw_sip_log_set_levels (TRUE);
+  gw_sip_tls_watch_start ();
+  /* Binds at once, and reads the certificates then. */
+  self->nua = create_nua (self, config, cert_dir, have_cert);
+  bind_errno = errno;
+  certs_ok = gw_sip_tls_watch_end (have_cert, &self->port, &self->tls_port,
+      self->nua ? error : NULL);
+  gw_sip_log_set_levels (FALSE);
+  gw_sip_tls_remove_certificate_dir (cert_dir);
   if (self->nua == NULL) {
     g_set_error (error, GW_ERROR, GW_ERROR_UNAVAILABLE,
-        "cannot listen for SIP on %s (UDP and TCP port %u): %s",
-        self->address, port, g_strerror (errno));
+        "cannot listen for SIP on %s (UDP and TCP port %u, TLS port %u): %s",
+        self->address, config->port, config->tls_port, g_strerror (bind_errno));
     return FALSE;
   }
+  if (!certs_ok)
+    return FALSE;
   nua_get_params (self->nua, TAG_ANY (), TAG_END ());
   if (!iterate_until (self, &self->started, START_DEADLINE_US)
-      || self->port == 0) {
+      || self->port == 0 || self->tls_port == 0) {
     g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
-        "sofia-sip did not report its SIP port");
+        "sofia-sip did not report its SIP ports");
     return FALSE;
   }
   return TRUE;
@@ -325,7 +306,7 @@ gw_sip_agent_new (const GwSipAgentConfig * config, GError ** error)
   self->user_agent = g_strdup (config->user_agent ? config->user_agent :
       "ot-sip-gateway/" VERSION);
 
-  redirect_sofia_log ();
+  gw_sip_log_redirect ();
   su_init ();
   self->root = su_glib_root_create (self);
   if (self->root == NULL) {
@@ -337,14 +318,16 @@ gw_sip_agent_new (const GwSipAgentConfig * config, GError ** error)
   su_root_threading (self->root, 0);
   self->context = g_main_context_ref_thread_default ();
   g_source_attach (su_glib_root_gsource (self->root), self->context);
-  if (!start_nua (self, config->port, error))
+  if (!start_nua (self, config, error))
     return NULL;
   if (config->keepalive_interval > 0) {
     self->keepalive = g_timeout_source_new_seconds (config->keepalive_interval);
     g_source_set_callback (self->keepalive, on_keepalive, self, NULL);
     g_source_attach (self->keepalive, self->context);
   }
-  GST_INFO ("SIP agent on %s:%u (public %s)", self->address, self->port,
+  GST_INFO ("SIP agent on %s:%u, TLS %u%s (public %s)", self->address,
+      self->port, self->tls_port, config->tls_certificate
+      && *config->tls_certificate ? "" : " (no certificate: client only)",
       self->public_address);
   return g_steal_pointer (&self);
 }
@@ -411,8 +394,7 @@ static void
 gw_sip_agent_class_init (GwSipAgentClass * klass)
 {
   G_OBJECT_CLASS (klass)->finalize = gw_sip_agent_finalize;
-  GST_DEBUG_CATEGORY_INIT (gw_sip_debug, "gwsip", 0,
-      "SIP agent, and sofia-sip's own log");
+  GST_DEBUG_CATEGORY_INIT (gw_sip_debug, "gwsip", 0, "SIP agent");
 }
 
 GwSipCall *
@@ -460,6 +442,12 @@ gw_sip_agent_get_public_address (GwSipAgent * self)
 }
 
 guint
+gw_sip_agent_get_tls_port (GwSipAgent * self)
+{
+  return self->tls_port;
+}
+
+guint
 gw_sip_agent_get_n_calls (GwSipAgent * self)
 {
   return self->calls->len;
@@ -475,6 +463,13 @@ const gchar *
 gw_sip_agent_get_uri_host (GwSipAgent * self)
 {
   return self->uri_host;
+}
+
+gchar *
+gw_sip_agent_contact_for (GwSipAgent * self, const gchar * uri)
+{
+  return gw_sip_invite_contact (uri, self->uri_host, self->port,
+      self->tls_port);
 }
 
 const gchar *

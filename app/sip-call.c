@@ -28,10 +28,14 @@ struct _GwSipCall
   gchar *uri;
   gchar *offer;                 /* the INVITE's body, sent again with auth */
   gchar *headers;               /* the caller's extra headers, CRLF-separated */
+  gchar *contact;               /* ours, on the URI's transport */
   gchar *auth_username;
   gchar *auth_password;
   gchar *auth_header;           /* credentials for the next INVITE */
   gchar *early_sdp;             /* SDP of a provisional response */
+  gchar *tls_host;              /* over TLS: the URI's host and port, */
+  guint tls_port;               /* to find why a connection failed */
+  gint64 started;               /* monotonic µs of the first INVITE */
 
   gboolean auth_sent;
   gboolean answered;
@@ -147,8 +151,8 @@ send_invite (GwSipCall * self)
   if (self->auth_header != NULL)
     g_string_append_printf (extra, "%s%s", extra->len ? "\r\n" : "",
         self->auth_header);
-  nua_invite (self->nh, SIPTAG_CONTENT_TYPE_STR (SDP_TYPE),
-      SIPTAG_PAYLOAD_STR (self->offer),
+  nua_invite (self->nh, SIPTAG_CONTACT_STR (self->contact),
+      SIPTAG_CONTENT_TYPE_STR (SDP_TYPE), SIPTAG_PAYLOAD_STR (self->offer),
       TAG_IF (extra->len > 0, SIPTAG_HEADER_STR (extra->str)), TAG_END ());
 }
 
@@ -224,7 +228,8 @@ gw_sip_call_handle_r_invite (GwSipCall * self, int status, const char *phrase,
   } else {
     self->fail_status = status;
     g_free (self->fail_phrase);
-    self->fail_phrase = g_strdup (phrase);
+    self->fail_phrase = gw_sip_tls_failure_phrase (self->tls_host,
+        self->tls_port, self->started, status, phrase);
     if (status == 401 || status == 407)
       prepare_auth (self, status, sip);
   }
@@ -259,8 +264,9 @@ respond_reinvite (GwSipCall * self, const gchar * answer, const GError * err)
   if (self->nh == NULL)
     return;
   if (answer != NULL) {
-    nua_respond (self->nh, SIP_200_OK, SIPTAG_CONTENT_TYPE_STR (SDP_TYPE),
-        SIPTAG_PAYLOAD_STR (answer), TAG_END ());
+    nua_respond (self->nh, SIP_200_OK, SIPTAG_CONTACT_STR (self->contact),
+        SIPTAG_CONTENT_TYPE_STR (SDP_TYPE), SIPTAG_PAYLOAD_STR (answer),
+        TAG_END ());
     return;
   }
   code = err == NULL || g_error_matches (err, GW_ERROR, GW_ERROR_INVALID) ?
@@ -368,8 +374,9 @@ gw_sip_call_reinvite (GwSipCall * self, const gchar * sdp_offer,
     return FALSE;
   }
   self->reinvite_sent = TRUE;
-  nua_invite (self->nh, SIPTAG_CONTENT_TYPE_STR (SDP_TYPE),
-      SIPTAG_PAYLOAD_STR (sdp_offer), TAG_END ());
+  nua_invite (self->nh, SIPTAG_CONTACT_STR (self->contact),
+      SIPTAG_CONTENT_TYPE_STR (SDP_TYPE), SIPTAG_PAYLOAD_STR (sdp_offer),
+      TAG_END ());
   return TRUE;
 }
 
@@ -393,6 +400,9 @@ gw_sip_call_new (GwSipAgent * agent, const GwSipInvite * invite,
   self->headers = g_steal_pointer (&headers);
   self->auth_username = g_strdup (invite->auth_username);
   self->auth_password = g_strdup (invite->auth_password);
+  self->contact = gw_sip_agent_contact_for (agent, invite->uri);
+  gw_sip_invite_tls_target (invite->uri, &self->tls_host, &self->tls_port);
+  self->started = g_get_monotonic_time ();
   to = g_strdup_printf ("<%s>", invite->uri);
 
   self->nh = nua_handle (gw_sip_agent_get_nua (agent), self,
@@ -452,10 +462,12 @@ gw_sip_call_finalize (GObject * object)
   g_free (self->uri);
   g_free (self->offer);
   g_free (self->headers);
+  g_free (self->contact);
   g_free (self->auth_header);
   g_free (self->auth_username);
   g_free (self->auth_password);
   g_free (self->early_sdp);
+  g_free (self->tls_host);
   g_free (self->fail_phrase);
   g_free (self->end_phrase);
   G_OBJECT_CLASS (gw_sip_call_parent_class)->finalize (object);

@@ -60,23 +60,61 @@ check_uri (const gchar * uri, GError ** error)
   }
   if (url->url_params && url_param (url->url_params, "transport", transport,
           sizeof (transport)) > 0) {
-    if (g_ascii_strcasecmp (transport, "tls") == 0) {
-      g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-          "SIP over TLS is not implemented yet (%s)", uri);
-      return FALSE;
-    }
     if (g_ascii_strcasecmp (transport, "udp") != 0
-        && g_ascii_strcasecmp (transport, "tcp") != 0) {
+        && g_ascii_strcasecmp (transport, "tcp") != 0
+        && g_ascii_strcasecmp (transport, "tls") != 0) {
       g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
           "unsupported transport '%s' in %s (udp, tcp, tls)", transport, uri);
       return FALSE;
     }
   }
-  if (url->url_type == url_sips) {
-    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-        "SIP over TLS is not implemented yet (%s)", uri);
+  /* sips: over UDP or TCP would not be secure (RFC 3261 26.2). */
+  if (url->url_type == url_sips && transport[0] != '\0'
+      && g_ascii_strcasecmp (transport, "tls") != 0) {
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
+        "%s: a sips: URI is TLS only, not %s", uri, transport);
     return FALSE;
   }
+  return TRUE;
+}
+
+gchar *
+gw_sip_invite_contact (const gchar * uri, const gchar * host, guint port,
+    guint tls_port)
+{
+  g_autofree gchar *copy = g_strdup (uri);
+  char transport[16] = "";
+  url_t url[1];
+
+  if (url_d (url, copy) < 0)
+    return NULL;
+  if (url->url_params)
+    url_param (url->url_params, "transport", transport, sizeof (transport));
+  if (url->url_type == url_sips)
+    return g_strdup_printf ("<sips:%s:%u>", host, tls_port);
+  if (g_ascii_strcasecmp (transport, "tls") == 0)
+    return g_strdup_printf ("<sip:%s:%u;transport=tls>", host, tls_port);
+  if (g_ascii_strcasecmp (transport, "tcp") == 0)
+    return g_strdup_printf ("<sip:%s:%u;transport=tcp>", host, port);
+  return g_strdup_printf ("<sip:%s:%u>", host, port);
+}
+
+gboolean
+gw_sip_invite_tls_target (const gchar * uri, gchar ** host, guint * port)
+{
+  g_autofree gchar *copy = g_strdup (uri);
+  char transport[16] = "";
+  url_t url[1];
+
+  if (url_d (url, copy) < 0 || url->url_host == NULL)
+    return FALSE;
+  if (url->url_params)
+    url_param (url->url_params, "transport", transport, sizeof (transport));
+  if (url->url_type != url_sips && g_ascii_strcasecmp (transport, "tls") != 0)
+    return FALSE;
+  *host = g_strdup (url->url_host);
+  *port = url->url_port ? (guint) g_ascii_strtoull (url->url_port, NULL, 10) :
+      5061;
   return TRUE;
 }
 

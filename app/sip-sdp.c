@@ -128,55 +128,109 @@ ptime_of (const GstSDPMessage * msg, const GstSDPMedia * media)
   return gw_sip_sdp_parse_number (val, 10, 120, &ptime) ? ptime : DEFAULT_PTIME;
 }
 
-/* The index of the audio m-line to use, or -1 with an error that names
- * why none fits.  An active stream (port != 0) is preferred. */
-static gint
-select_audio (const GstSDPMessage * msg, const GwMediaParams * current,
-    gboolean allow_port0, GwSipSdpFormat * codec, GwSipSdpFormat * dtmf,
-    const gchar * what, GError ** error)
+/* What was chosen in one m-line. */
+typedef struct
 {
-  gint held = -1;
-  guint n_audio = 0, n_avp = 0;
-  const gchar *proto = NULL;
-  GwSipSdpFormat c, d, held_c = { 0, }, held_d = { 0, };
+  GwSipSdpFormat codec;
+  GwSipSdpFormat dtmf;
+  GwSipSdpCrypto crypto;
+} Choice;
 
-  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
-    const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
+static void
+choice_clear (Choice * c)
+{
+  gw_sip_sdp_crypto_clear (&c->crypto);
+}
 
-    if (g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0)
-      continue;
-    n_audio++;
-    proto = gst_sdp_media_get_proto (media);
-    if (g_strcmp0 (proto, "RTP/AVP") != 0)
-      continue;
-    n_avp++;
-    if (!gw_sip_sdp_pick_formats (media, current, &c, &d))
-      continue;
-    if (gst_sdp_media_get_port (media) != 0) {
-      *codec = c, *dtmf = d;
-      return i;
-    }
-    if (held < 0)
-      held = i, held_c = c, held_d = d;
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Choice, choice_clear);
+
+/* The crypto of @media, or whether a disabled stream may keep the current
+ * keys without it; NULL when it can be taken, else why not. */
+static gchar *
+read_media_crypto (const GstSDPMessage * msg, const GstSDPMedia * media,
+    const GwSrtpLocal * local, const GwMediaParams * current,
+    gboolean is_offer, GwSipSdpCrypto * crypto)
+{
+  gchar *why = gw_sip_sdp_read_crypto (msg, media, local, current, is_offer,
+      crypto);
+
+  if (why != NULL && is_offer && local->mode != GW_SRTP_NONE
+      && gst_sdp_media_get_port (media) == 0) {
+    /* Nothing flows on it: nothing to protect. */
+    gw_sip_sdp_crypto_clear (crypto);
+    crypto->keep = TRUE;
+    g_clear_pointer (&why, g_free);
   }
-  if (held >= 0 && allow_port0) {
-    *codec = held_c, *dtmf = held_d;
-    return held;
-  }
+  return why;
+}
 
+static void
+set_select_error (GError ** error, const gchar * what, guint n_audio,
+    guint n_usable, gboolean held, const gchar * refusal)
+{
   if (n_audio == 0)
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
         "SDP %s has no audio stream", what);
-  else if (n_avp == 0)
-    g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
-        "SDP %s: audio over %s is not supported (RTP/AVP only)", what,
-        proto ? proto : "(none)");
-  else if (held >= 0)
+  else if (n_usable == 0)
+    g_set_error (error, GW_ERROR, GW_ERROR_INVALID, "SDP %s: %s", what,
+        refusal);
+  else if (held)
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
         "SDP %s rejects the audio stream (port 0)", what);
   else
     g_set_error (error, GW_ERROR, GW_ERROR_INVALID,
         "SDP %s has no codec in common with opus, G722, PCMU, PCMA", what);
+}
+
+/* The index of the audio m-line to use, or -1 with an error that names
+ * why none fits.  An active stream (port != 0) is preferred; its
+ * protection must be what @local asks (see gw_sip_sdp_read_crypto). */
+static gint
+select_audio (const GstSDPMessage * msg, const GwSrtpLocal * local,
+    const GwMediaParams * current, gboolean is_offer, Choice * choice,
+    const gchar * what, GError ** error)
+{
+  gint held = -1;
+  guint n_audio = 0, n_usable = 0;
+  g_autofree gchar *refusal = NULL;
+  g_auto (Choice) held_choice = { 0, };
+
+  for (guint i = 0; i < gst_sdp_message_medias_len (msg); i++) {
+    const GstSDPMedia *media = gst_sdp_message_get_media (msg, i);
+    g_auto (Choice) c = { 0, };
+    gchar *why;
+
+    if (g_strcmp0 (gst_sdp_media_get_media (media), "audio") != 0)
+      continue;
+    n_audio++;
+    why = read_media_crypto (msg, media, local, current, is_offer, &c.crypto);
+    if (why != NULL) {
+      if (refusal == NULL)
+        refusal = why;
+      else
+        g_free (why);
+      continue;
+    }
+    n_usable++;
+    if (!gw_sip_sdp_pick_formats (media, current, &c.codec, &c.dtmf))
+      continue;
+    if (gst_sdp_media_get_port (media) != 0) {
+      *choice = c;
+      memset (&c, 0, sizeof (c));
+      return i;
+    }
+    if (held < 0) {
+      held = i;
+      held_choice = c;
+      memset (&c, 0, sizeof (c));
+    }
+  }
+  if (held >= 0 && is_offer) {
+    *choice = held_choice;
+    memset (&held_choice, 0, sizeof (held_choice));
+    return held;
+  }
+  set_select_error (error, what, n_audio, n_usable, held >= 0, refusal);
   return -1;
 }
 
@@ -219,28 +273,48 @@ fill_params (const GstSDPMessage * msg, const GstSDPMedia * media,
   return TRUE;
 }
 
+/* Our DTLS role is the one the answer leaves us. */
+static GwDtlsSetup
+setup_after_answer (const GwSipSdpCrypto * crypto)
+{
+  if (crypto->mode != GW_SRTP_DTLS)
+    return GW_DTLS_SETUP_NONE;
+  return crypto->setup == GW_DTLS_SETUP_ACTIVE ? GW_DTLS_SETUP_PASSIVE :
+      GW_DTLS_SETUP_ACTIVE;
+}
+
 gboolean
 gw_sip_sdp_parse_answer (const gchar * answer, GwMediaParams * params,
     GError ** error)
 {
   g_autoptr (GstSDPMessage) msg = NULL;
-  GwSipSdpFormat codec, dtmf;
+  GwSrtpLocal local = params->local_srtp;
+  g_auto (Choice) choice = { 0, };
   gint idx;
 
   ensure_debug_category ();
   gw_media_params_clear (params);
+  params->local_srtp = local;
   if (!(msg = parse_sdp (answer, "answer", error)))
     return FALSE;
-  idx = select_audio (msg, NULL, FALSE, &codec, &dtmf, "answer", error);
+  idx = select_audio (msg, &local, NULL, FALSE, &choice, "answer", error);
   if (idx < 0)
     return FALSE;
-  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &codec, &dtmf,
-          params, "answer", error))
+  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &choice.codec,
+          &choice.dtmf, params, "answer", error)) {
+    gw_media_params_clear (params);
+    params->local_srtp = local;
     return FALSE;
-  GST_DEBUG ("answer: %s/%u pt %u dtmf %u at %s:%u",
+  }
+  gw_sip_sdp_apply_crypto (params, &choice.crypto, &local,
+      setup_after_answer (&choice.crypto), NULL);
+  GST_DEBUG ("answer: %s/%u pt %u dtmf %u at %s:%u, %s %s",
       gw_audio_codec_to_string (params->codec), params->clock_rate,
       params->payload_type, params->dtmf_payload_type,
-      params->remote_address, params->remote_rtp_port);
+      params->remote_address, params->remote_rtp_port,
+      gw_srtp_mode_to_string (params->srtp),
+      params->srtp == GW_SRTP_SDES ?
+      gw_srtp_suite_to_string (params->srtp_suite) : "");
   return TRUE;
 }
 
@@ -303,7 +377,7 @@ gw_sip_sdp_build_offer (const GwSipSdpLocal * local, GError ** error)
   gst_sdp_media_init (&media);
   gst_sdp_media_set_media (&media, "audio");
   gst_sdp_media_set_port_info (&media, local->rtp_port, 1);
-  gst_sdp_media_set_proto (&media, "RTP/AVP");
+  gw_sip_sdp_add_offer_crypto (&media, &local->srtp);
   gw_sip_sdp_add_offer_formats (&media);
   add_rtcp_and_direction (&media, local->rtp_port, "sendrecv");
   /* Takes over the contents of media. */
@@ -329,9 +403,10 @@ answer_direction (GwMediaDirection offered, gboolean null_address)
 
 static void
 add_answer_media (GstSDPMessage * answer, const GstSDPMedia * offered,
-    const GwSipSdpLocal * local, const GwSipSdpFormat * codec,
-    const GwSipSdpFormat * dtmf, const GwMediaParams * params)
+    const GwSipSdpLocal * local, const Choice * choice,
+    const GwMediaParams * params)
 {
+  const GwSipSdpFormat *codec = &choice->codec, *dtmf = &choice->dtmf;
   GstSDPMedia media = { 0, };
   guint port = gst_sdp_media_get_port (offered) != 0 ? local->rtp_port : 0;
   gboolean null_address = g_strcmp0 (params->remote_address, "0.0.0.0") == 0
@@ -340,7 +415,8 @@ add_answer_media (GstSDPMessage * answer, const GstSDPMedia * offered,
   gst_sdp_media_init (&media);
   gst_sdp_media_set_media (&media, "audio");
   gst_sdp_media_set_port_info (&media, port, 1);
-  gst_sdp_media_set_proto (&media, "RTP/AVP");
+  gw_sip_sdp_add_answer_crypto (&media, gst_sdp_media_get_proto (offered),
+      &local->srtp, &choice->crypto, params->dtls_setup);
   gw_sip_sdp_add_format (&media, codec->pt,
       gw_audio_codec_to_string (codec->codec), codec->clock_rate,
       codec->channels,
@@ -375,27 +451,32 @@ gw_sip_sdp_answer_offer (const gchar * offer, const GwSipSdpLocal * local,
     const GwMediaParams * current, GwMediaParams * params, GError ** error)
 {
   g_autoptr (GstSDPMessage) msg = NULL, answer = NULL;
-  GwMediaParams keep = { 0, };
-  GwSipSdpFormat codec, dtmf;
+  g_auto (GwMediaParams) prev = { 0, };
+  g_auto (Choice) choice = { 0, };
+  GwDtlsSetup our_setup;
   gint idx;
 
   ensure_debug_category ();
   /* @current may be @params itself. */
-  if (current != NULL) {
-    keep.codec = current->codec;
-    keep.payload_type = current->payload_type;
-  }
+  if (current != NULL)
+    gw_media_params_copy (&prev, current);
   gw_media_params_clear (params);
   if (!(msg = parse_sdp (offer, "offer", error)))
     return NULL;
-  idx = select_audio (msg, &keep, TRUE, &codec, &dtmf, "offer", error);
+  idx = select_audio (msg, &local->srtp, current ? &prev : NULL, TRUE,
+      &choice, "offer", error);
   if (idx < 0)
     return NULL;
-  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &codec, &dtmf,
-          params, "offer", error))
+  if (!fill_params (msg, gst_sdp_message_get_media (msg, idx), &choice.codec,
+          &choice.dtmf, params, "offer", error))
     return NULL;
   /* We do not multiplex RTCP (not offered by us, not answered here). */
   params->rtcp_mux = FALSE;
+  our_setup = choice.crypto.mode == GW_SRTP_DTLS ?
+      gw_sip_sdp_answer_setup (choice.crypto.setup, current ? &prev : NULL) :
+      GW_DTLS_SETUP_NONE;
+  gw_sip_sdp_apply_crypto (params, &choice.crypto, &local->srtp, our_setup,
+      current ? &prev : NULL);
   if (!(answer = new_local_message (local, error))) {
     gw_media_params_clear (params);
     return NULL;
@@ -405,13 +486,14 @@ gw_sip_sdp_answer_offer (const gchar * offer, const GwSipSdpLocal * local,
     const GstSDPMedia *offered = gst_sdp_message_get_media (msg, i);
 
     if ((gint) i == idx)
-      add_answer_media (answer, offered, local, &codec, &dtmf, params);
+      add_answer_media (answer, offered, local, &choice, params);
     else
       add_rejected_media (answer, offered);
   }
-  GST_DEBUG ("re-offer: %s pt %u at %s:%u direction %d",
+  GST_DEBUG ("re-offer: %s pt %u at %s:%u direction %d, %s%s",
       gw_audio_codec_to_string (params->codec), params->payload_type,
       params->remote_address, params->remote_rtp_port,
-      params->remote_direction);
+      params->remote_direction, gw_srtp_mode_to_string (params->srtp),
+      choice.crypto.keep ? " (kept)" : "");
   return gst_sdp_message_as_text (answer);
 }

@@ -17,7 +17,7 @@ packages=(
   gstreamer1.0-plugins-base-apps
   libsofia-sip-ua-glib-dev libsoup-3.0-dev libjson-glib-dev libsrtp2-dev
   libopenh264-dev
-  sip-tester baresip espeak-ng sox indent tshark iproute2 procps
+  sip-tester baresip espeak-ng sox indent tshark iproute2 procps openssl
   nodejs npm
 )
 

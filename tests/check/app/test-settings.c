@@ -15,6 +15,7 @@ static const gchar good[] =
     "[sip]\naddress=127.0.0.1\nport=5070\ntls-port=5071\n"
     "public-address=gw.example.com\nrtp-port-range=30000-30999\n"
     "tls-certificate=\ntls-private-key=\ntls-ca-file=\n"
+    "tls-verify=ca-only\nsecure-media=dtls\n"
     "[calls]\nring-timeout=30\ninitial-media-timeout=10\n"
     "media-timeout=0.5\nmax-duration=7200\ndefault-from=gateway+1\n"
     "[project 123456]\nsecret=s3cret\n"
@@ -41,6 +42,8 @@ test_good_file (void)
   g_assert_null (s->tls_certificate);
   g_assert_null (s->tls_private_key);
   g_assert_null (s->tls_ca_file);
+  g_assert_cmpint (s->tls_verify, ==, GW_SIP_TLS_VERIFY_CA_ONLY);
+  g_assert_cmpint (s->secure_media, ==, GW_SRTP_DTLS);
   g_assert_cmpuint (s->ring_timeout_ms, ==, 30000);
   g_assert_cmpuint (s->initial_media_timeout_ms, ==, 10000);
   g_assert_cmpuint (s->media_timeout_ms, ==, 500);
@@ -75,6 +78,8 @@ test_defaults (void)
   g_assert_cmpuint (s->rtp_ports.min, ==, 20000);
   g_assert_cmpuint (s->rtp_ports.max, ==, 29999);
   g_assert_null (s->sip_public_address);
+  g_assert_cmpint (s->tls_verify, ==, GW_SIP_TLS_VERIFY_FULL);
+  g_assert_cmpint (s->secure_media, ==, GW_SRTP_SDES);
   g_assert_cmpuint (s->ring_timeout_ms, ==, 60000);
   g_assert_cmpuint (s->initial_media_timeout_ms, ==, 60000);
   g_assert_cmpuint (s->media_timeout_ms, ==, 300000);
@@ -144,6 +149,13 @@ static const BadCase bad_cases[] = {
       "bad.conf: [sip] tls-certificate: “/nonexistent/cert.pem” does not "
         "exist"},
   {"[sip]\ntls-ca-file=/\n", "bad.conf: [sip] tls-ca-file:"},
+  {"[sip]\ntls-verify=yes\n",
+      "bad.conf: [sip] tls-verify: “yes” is not one "
+        "of full, ca-only, none"},
+  {"[sip]\ntls-verify=\n", "bad.conf: [sip] tls-verify: “” is not one of"},
+  {"[sip]\nsecure-media=none\n", "bad.conf: [sip] secure-media: “none” is "
+        "not one of sdes, dtls"},
+  {"[sip]\nsecure-media=SDES\n", "bad.conf: [sip] secure-media:"},
   {"[project 1]\nsecret=\n", "bad.conf: [project 1] secret: must not be empty"},
   {"[project 1]\ncallback-url=http://x\n",
       "bad.conf: [project 1] secret: missing"},
