@@ -4,12 +4,19 @@
 
 #include <string.h>
 
+#include "call-registry.h"
 #include "gateway.h"
 #include "gw-error.h"
 #include "rest-api.h"
+#include "sip-agent.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_gateway_debug);
 #define GST_CAT_DEFAULT gw_gateway_debug
+
+/* Seconds between in-dialog OPTIONS to an answered call's far end: notices
+ * a far end or a connection that went away (703) well before the media
+ * timeout would. */
+#define SIP_KEEPALIVE_S 30
 
 struct _GwGateway
 {
@@ -20,6 +27,10 @@ struct _GwGateway
   OtHub *hub;                   /* not owned: the process's hub */
   SoupServer *server;
   guint http_port;              /* bound port, 0 = not listening */
+  GwSipAgent *agent;            /* from start; shut down by stop */
+  GwMediaPorts *ports;          /* RTP port pairs, from start */
+  GwCallRegistry *calls;
+  gboolean stopping;            /* no more dials */
 };
 
 G_DEFINE_FINAL_TYPE (GwGateway, gw_gateway, G_TYPE_OBJECT);
@@ -29,6 +40,7 @@ gw_gateway_init (GwGateway * self)
 {
   self->hub = ot_hub_get_default ();
   self->callbacks = gw_callbacks_new ();
+  self->calls = gw_call_registry_new ();
 }
 
 static void
@@ -39,6 +51,11 @@ gw_gateway_finalize (GObject * object)
   if (self->server)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
+  /* Calls still there are abandoned (each sends callDestroyed) while the
+   * SIP agent can still end their dialogs. */
+  g_clear_object (&self->calls);
+  g_clear_object (&self->agent);
+  g_clear_object (&self->ports);
   g_clear_object (&self->callbacks);
   g_clear_pointer (&self->settings, gw_settings_free);
   G_OBJECT_CLASS (gw_gateway_parent_class)->finalize (object);
@@ -94,6 +111,36 @@ bound_port (SoupServer * server)
   return port;
 }
 
+/* SIP before HTTP: a dial that reaches REST always finds the agent. */
+static gboolean
+start_sip (GwGateway * self, GError ** error)
+{
+  const GwSettings *s = self->settings;
+  GwSipAgentConfig config = {
+    .address = s->sip_address,
+    .port = s->sip_port,
+    .public_address = s->sip_public_address,
+    .tls_port = s->sip_tls_port,
+    .tls_certificate = s->tls_certificate,
+    .tls_private_key = s->tls_private_key,
+    .tls_ca_file = s->tls_ca_file,
+    .tls_verify = s->tls_verify,
+    .keepalive_interval = SIP_KEEPALIVE_S,
+  };
+
+  self->ports = gw_media_ports_new (s->rtp_ports.min, s->rtp_ports.max, error);
+  if (self->ports == NULL)
+    return FALSE;
+  self->agent = gw_sip_agent_new (&config, error);
+  if (self->agent == NULL) {
+    g_clear_object (&self->ports);
+    return FALSE;
+  }
+  GST_INFO_OBJECT (self, "SIP on %s:%u", gw_sip_agent_get_address
+      (self->agent), gw_sip_agent_get_port (self->agent));
+  return TRUE;
+}
+
 gboolean
 gw_gateway_start (GwGateway * self, GError ** error)
 {
@@ -102,6 +149,8 @@ gw_gateway_start (GwGateway * self, GError ** error)
   g_autoptr (GError) err = NULL;
 
   g_return_val_if_fail (self->server == NULL, FALSE);
+  if (!start_sip (self, error))
+    return FALSE;
   address = g_inet_socket_address_new_from_string (s->http_address,
       s->http_port);
   self->server = soup_server_new ("server-header", PACKAGE "/" VERSION, NULL);
@@ -111,6 +160,9 @@ gw_gateway_start (GwGateway * self, GError ** error)
         "cannot listen for HTTP on %s port %u: %s", s->http_address,
         s->http_port, err ? err->message : "bad address");
     g_clear_object (&self->server);
+    gw_sip_agent_shutdown (self->agent);
+    g_clear_object (&self->agent);
+    g_clear_object (&self->ports);
     return FALSE;
   }
   self->http_port = bound_port (self->server);
@@ -141,9 +193,28 @@ gw_gateway_get_ready_line (GwGateway * self)
   GString *line = g_string_new ("ready");
 
   append_endpoint (line, "http", self->settings->http_address, self->http_port);
+  if (self->agent)
+    append_endpoint (line, "sip", gw_sip_agent_get_address (self->agent),
+        gw_sip_agent_get_port (self->agent));
   return g_string_free (line, FALSE);
 }
 
+guint
+gw_gateway_get_sip_port (GwGateway * self)
+{
+  return self->agent ? gw_sip_agent_get_port (self->agent) : 0;
+}
+
+GwCallRegistry *
+gw_gateway_get_calls (GwGateway * self)
+{
+  return self->calls;
+}
+
+/* Stops taking requests, hangs up every call and lets each end (its BYE or
+ * CANCEL answered, HANGUP and callDestroyed 700 queued) for at most
+ * flush_timeout_ms, then lets the callbacks go out for as long again, and
+ * only then shuts the SIP agent down. */
 gboolean
 gw_gateway_stop (GwGateway * self, guint flush_timeout_ms)
 {
@@ -152,10 +223,14 @@ gw_gateway_stop (GwGateway * self, guint flush_timeout_ms)
   if (self->server)
     soup_server_disconnect (self->server);
   self->http_port = 0;
+  self->stopping = TRUE;
+  gw_call_registry_end_all (self->calls, flush_timeout_ms);
   flushed = gw_callbacks_flush (self->callbacks, flush_timeout_ms);
   if (!flushed)
     GST_WARNING_OBJECT (self, "%u callbacks still pending at shutdown",
         gw_callbacks_get_n_pending (self->callbacks));
+  if (self->agent)
+    gw_sip_agent_shutdown (self->agent);
   return flushed;
 }
 
@@ -182,10 +257,31 @@ gw_gateway_lookup_session (GwGateway * self, const gchar * api_key,
   return g_steal_pointer (&session);
 }
 
+/* The SIP leg of that connection of the session, if it is one still in
+ * the session (a call ending has left it already). */
+static GwCall *
+lookup_sip_leg (GwGateway * self, OtSession * session,
+    const gchar * connection_id)
+{
+  GwCall *call = gw_call_registry_lookup_connection (self->calls,
+      ot_session_get_id (session), connection_id);
+
+  return call && gw_call_get_state (call) < GW_CALL_STATE_HANGUP ? call : NULL;
+}
+
 gboolean
 gw_gateway_disconnect (GwGateway * self, OtSession * session,
     const gchar * connection_id, GError ** error)
 {
+  GwCall *call = lookup_sip_leg (self, session, connection_id);
+
+  if (call) {
+    /* BYE or CANCEL; the connection leaves the session now. */
+    GST_INFO_OBJECT (self, "force disconnect of call %s",
+        gw_call_get_id (call));
+    gw_call_hangup (call);
+    return TRUE;
+  }
   if (!ot_session_remove_connection (session, connection_id)) {
     g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND,
         "connection %s not found", connection_id);
@@ -197,14 +293,20 @@ gw_gateway_disconnect (GwGateway * self, OtSession * session,
 }
 
 /* The hook for force mute's side effects: a SIP leg dialled with
- * observeForceMute plays its announcement and sends muteForced when its
- * stream is among these (it comes with the SIP legs). */
+ * observeForceMute (the hub only mutes those) sends muteForced when its
+ * stream is among these.  (Its announcement comes with the prompts.) */
 static void
 streams_force_muted (GwGateway * self, OtSession * session, GList * streams)
 {
-  for (GList * l = streams; l; l = l->next)
+  for (GList * l = streams; l; l = l->next) {
+    GwCall *call = gw_call_registry_lookup_stream (self->calls,
+        ot_session_get_id (session), ot_stream_get_id (l->data));
+
     GST_INFO_OBJECT (self, "force muted stream %s in %s",
         ot_stream_get_id (l->data), ot_session_get_id (session));
+    if (call)
+      gw_call_notify_mute_forced (call);
+  }
 }
 
 gboolean
@@ -246,13 +348,25 @@ gw_gateway_dial (GwGateway * self, OtSession * session,
     GwDialRequest * request, GwDialReply * reply, GError ** error)
 {
   g_autoptr (GwDialRequest) owned = request;
+  GwCallEnv env = { self->agent, self->ports, self->callbacks,
+    self->settings
+  };
+  g_autoptr (GwCall) call = NULL;
 
   g_return_val_if_fail (request != NULL, FALSE);
-  /* The call registry and the SIP agent come next; until then a dial is
-   * refused rather than faked. */
-  g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-      "SIP dialing is not available yet");
-  return FALSE;
+  if (self->agent == NULL || self->stopping) {
+    g_set_error (error, GW_ERROR, GW_ERROR_UNAVAILABLE,
+        "the gateway is %s", self->stopping ? "shutting down" : "not started");
+    return FALSE;
+  }
+  call = gw_call_new (&env, session, g_steal_pointer (&owned), error);
+  if (call == NULL)
+    return FALSE;
+  gw_call_registry_add (self->calls, call);
+  reply->call_id = g_strdup (gw_call_get_id (call));
+  reply->connection_id = g_strdup (gw_call_get_connection_id (call));
+  reply->stream_id = g_strdup (gw_call_get_stream_id (call));
+  return TRUE;
 }
 
 gboolean
@@ -261,8 +375,13 @@ gw_gateway_play_dtmf (GwGateway * self, OtSession * session,
 {
   g_autoptr (OtConnection) connection = NULL;
 
-  /* No connection is a SIP leg until calls exist: a known connection is
-   * still 404, as the contract says for one that is not a SIP leg. */
+  /* Sending DTMF into a call comes with a later issue; until then a SIP
+   * leg answers 501, anything else 404 as the contract says. */
+  if (connection_id && lookup_sip_leg (self, session, connection_id)) {
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
+        "playing DTMF to SIP calls is not available yet");
+    return FALSE;
+  }
   if (connection_id) {
     connection = ot_session_lookup_connection (session, connection_id);
     g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND, connection ?
