@@ -28,7 +28,7 @@
  *     otsink session-id=demo stream-id=tone \
  *   otsrc session-id=demo ! audioconvert ! autoaudiosink
  * ]| Publishes a tone into the session "demo" and plays what a subscriber of
- * that session receives (both pipelines share one process, so one hub).
+ * that session receives (the two chains share one process, so one hub).
  *
  * |[
  * gst-launch-1.0 videotestsrc is-live=true ! video/x-raw,format=I420 ! \
@@ -72,9 +72,10 @@ struct _GstOtSink
   gboolean muted;
   gboolean create_session;
   gboolean sync;
+  gboolean async;
 
-  /* The internal sinks by track kind (children of the bin), guarded by the
-   * object lock. */
+  /* The internal sinks by track kind (children of the bin, and a reference
+   * of ours), guarded by the object lock. */
   GstOtTrackSink *sinks[2];
 
   /* Hub objects while publishing (READY→PAUSED until PAUSED→READY),
@@ -88,8 +89,7 @@ struct _GstOtSink
 };
 
 G_DEFINE_TYPE (GstOtSink, gst_ot_sink, GST_TYPE_BIN);
-GST_ELEMENT_REGISTER_DEFINE (otsink, "otsink", GST_RANK_NONE,
-    GST_TYPE_OT_SINK);
+GST_ELEMENT_REGISTER_DEFINE (otsink, "otsink", GST_RANK_NONE, GST_TYPE_OT_SINK);
 
 enum
 {
@@ -102,6 +102,7 @@ enum
   PROP_MUTED,
   PROP_CREATE_SESSION,
   PROP_SYNC,
+  PROP_ASYNC,
   N_PROPS
 };
 
@@ -110,6 +111,7 @@ static GParamSpec *properties[N_PROPS];
 #define DEFAULT_VIDEO_TYPE OT_VIDEO_TYPE_CAMERA
 #define DEFAULT_CREATE_SESSION TRUE
 #define DEFAULT_SYNC TRUE
+#define DEFAULT_ASYNC TRUE
 
 #define GST_TYPE_OT_VIDEO_TYPE (gst_ot_video_type_get_type ())
 static GType
@@ -138,13 +140,17 @@ gst_ot_sink_init (GstOtSink * self)
   self->video_type = DEFAULT_VIDEO_TYPE;
   self->create_session = DEFAULT_CREATE_SESSION;
   self->sync = DEFAULT_SYNC;
+  self->async = DEFAULT_ASYNC;
 }
 
 static void
 gst_ot_sink_finalize (GObject * object)
 {
   GstOtSink *self = GST_OT_SINK (object);
+  guint i;
 
+  for (i = 0; i < G_N_ELEMENTS (self->sinks); i++)
+    gst_clear_object (&self->sinks[i]);
   g_free (self->session_id);
   g_free (self->connection_id);
   g_free (self->stream_id);
@@ -169,16 +175,24 @@ gst_ot_sink_set_muted (GstOtSink * self, gboolean muted)
     ot_stream_set_muted (stream, muted);
 }
 
+/* sync and async apply to every internal sink, as on a GstBaseSink. */
 static void
-gst_ot_sink_set_sync (GstOtSink * self, gboolean sync)
+gst_ot_sink_configure_sink (GstOtSink * self, GstOtTrackSink * sink)
+{
+  gst_base_sink_set_sync (GST_BASE_SINK (sink), self->sync);
+  gst_base_sink_set_async_enabled (GST_BASE_SINK (sink), self->async);
+}
+
+static void
+gst_ot_sink_set_sink_flag (GstOtSink * self, gboolean * flag, gboolean value)
 {
   guint i;
 
   GST_OBJECT_LOCK (self);
-  self->sync = sync;
+  *flag = value;
   for (i = 0; i < G_N_ELEMENTS (self->sinks); i++)
     if (self->sinks[i])
-      gst_base_sink_set_sync (GST_BASE_SINK (self->sinks[i]), sync);
+      gst_ot_sink_configure_sink (self, self->sinks[i]);
   GST_OBJECT_UNLOCK (self);
 }
 
@@ -226,7 +240,12 @@ gst_ot_sink_set_property (GObject * object, guint prop_id,
       GST_OBJECT_UNLOCK (self);
       break;
     case PROP_SYNC:
-      gst_ot_sink_set_sync (self, g_value_get_boolean (value));
+      gst_ot_sink_set_sink_flag (self, &self->sync,
+          g_value_get_boolean (value));
+      break;
+    case PROP_ASYNC:
+      gst_ot_sink_set_sink_flag (self, &self->async,
+          g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -265,6 +284,9 @@ gst_ot_sink_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_SYNC:
       g_value_set_boolean (value, self->sync);
+      break;
+    case PROP_ASYNC:
+      g_value_set_boolean (value, self->async);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -463,8 +485,7 @@ gst_ot_sink_publish (GstOtSink * self)
   GST_OBJECT_UNLOCK (self);
 
   GST_INFO_OBJECT (self, "publishing stream %s of connection %s in %s",
-      ot_stream_get_id (stream), ot_connection_get_id (connection),
-      session_id);
+      ot_stream_get_id (stream), ot_connection_get_id (connection), session_id);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CONNECTION_ID]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STREAM_ID]);
   gst_ot_sink_attach_tracks (self, stream);
@@ -505,8 +526,7 @@ gst_ot_sink_unpublish (GstOtSink * self)
     return;
   g_signal_handler_disconnect (stream, handler);
   GST_INFO_OBJECT (self, "unpublishing stream %s", ot_stream_get_id (stream));
-  gst_ot_sink_remove (session, connection, stream, own_connection,
-      own_stream);
+  gst_ot_sink_remove (session, connection, stream, own_connection, own_stream);
 }
 
 /* ---- GstElement vfuncs ---- */
@@ -530,9 +550,11 @@ gst_ot_sink_request_new_pad (GstElement * element, GstPadTemplate * templ,
     GST_WARNING_OBJECT (self, "a stream has at most one %s track", tname);
     return NULL;
   }
-  sink = gst_ot_track_sink_new (kind, tname);
+  /* Our own reference: the bin drops its children before request pads are
+   * released on dispose. */
+  sink = gst_object_ref_sink (gst_ot_track_sink_new (kind, tname));
   self->sinks[kind] = GST_OT_TRACK_SINK (sink);
-  gst_base_sink_set_sync (GST_BASE_SINK (sink), self->sync);
+  gst_ot_sink_configure_sink (self, self->sinks[kind]);
   if (self->stream)
     stream = g_object_ref (self->stream);
   GST_OBJECT_UNLOCK (self);
@@ -566,7 +588,9 @@ gst_ot_sink_release_pad (GstElement * element, GstPad * pad)
   gst_ot_track_sink_set_track (sink, NULL);
   gst_element_set_locked_state (GST_ELEMENT (sink), TRUE);
   gst_element_set_state (GST_ELEMENT (sink), GST_STATE_NULL);
-  gst_bin_remove (GST_BIN (self), GST_ELEMENT (sink));
+  if (GST_OBJECT_PARENT (sink) == GST_OBJECT (self))
+    gst_bin_remove (GST_BIN (self), GST_ELEMENT (sink));
+  gst_object_unref (sink);
 }
 
 static GstStateChangeReturn
@@ -602,8 +626,7 @@ gst_ot_sink_install_properties (GObjectClass * gobject_class)
   properties[PROP_CONNECTION_ID] = g_param_spec_string ("connection-id",
       "Connection ID", "The connection that publishes: an existing one is "
       "reused, else it is created (empty = generate a UUID, readable once "
-      "published); a connection otsink created is removed on READY", "",
-      ready);
+      "published); a connection otsink created is removed on READY", "", ready);
   properties[PROP_STREAM_ID] = g_param_spec_string ("stream-id", "Stream ID",
       "The stream to publish (empty = generate a UUID, readable once "
       "published).  When it names a stream of connection-id that already "
@@ -626,6 +649,9 @@ gst_ot_sink_install_properties (GObjectClass * gobject_class)
       "Publish each buffer at its time on the clock (as basesink's sync); "
       "FALSE publishes as fast as data arrives", DEFAULT_SYNC,
       rw | GST_PARAM_MUTABLE_PLAYING);
+  properties[PROP_ASYNC] = g_param_spec_boolean ("async", "Async",
+      "Go to PAUSED asynchronously, once the first buffer arrived (preroll), "
+      "as basesink's async", DEFAULT_ASYNC, rw | GST_PARAM_MUTABLE_READY);
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -19,6 +19,11 @@
  * carry the published format (VP8 or H.264).  A muted stream's audio arrives
  * as GAP-flagged silence (raw) or GAP events (Opus).
  *
+ * A new pad starts with a GAP event, on which downstream sinks preroll: a
+ * pipeline that also holds the otsink publishing what it receives (one
+ * gst-launch line, a gateway call) reaches PLAYING, although that otsink
+ * publishes only once the pipeline plays.
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 audiotestsrc is-live=true samplesperbuffer=960 ! \
@@ -26,14 +31,21 @@
  *     otsink session-id=demo stream-id=tone \
  *   otsrc session-id=demo ! audioconvert ! autoaudiosink
  * ]| Plays what a subscriber of the session "demo" receives: the tone that the
- * first pipeline publishes in the same process.
+ * first chain publishes (the chains share the process, so its hub).
  *
  * |[
- * gst-launch-1.0 otsrc session-id=demo name=src streams="a,b" \
- *     src.audio_a ! mix.  src.audio_b ! mix. \
- *     audiomixer name=mix ! audioconvert ! autoaudiosink
- * ]| Mixes the streams "a" and "b" of the session (published elsewhere in the
- * process).
+ * gst-launch-1.0 \
+ *   audiotestsrc is-live=true freq=440 samplesperbuffer=960 ! \
+ *     audio/x-raw,format=S16LE,rate=48000,channels=1 ! \
+ *     otsink session-id=demo stream-id=a \
+ *   audiotestsrc is-live=true freq=660 samplesperbuffer=960 ! \
+ *     audio/x-raw,format=S16LE,rate=48000,channels=1 ! \
+ *     otsink session-id=demo stream-id=b \
+ *   otsrc session-id=demo name=src streams=a,b \
+ *   src.audio_a ! mix.  src.audio_b ! mix. \
+ *   audiomixer name=mix ! audioconvert ! autoaudiosink
+ * ]| Mixes the streams "a" and "b" of the session: pads are named after the
+ * stream IDs.
  */
 
 #ifdef HAVE_CONFIG_H
@@ -41,48 +53,18 @@
 #endif
 
 #include "gstotelements.h"
-#include "ot-hub.h"
+#include "gstotsrcpad.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_ot_src_debug);
 #define GST_CAT_DEFAULT gst_ot_src_debug
 
 static GstStaticPadTemplate audio_template =
-GST_STATIC_PAD_TEMPLATE ("audio_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
+    GST_STATIC_PAD_TEMPLATE ("audio_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS (OT_AUDIO_RAW_CAPS "; audio/x-opus"));
 
 static GstStaticPadTemplate video_template =
 GST_STATIC_PAD_TEMPLATE ("video_%s", GST_PAD_SRC, GST_PAD_SOMETIMES,
     GST_STATIC_CAPS (OT_VIDEO_CAPS));
-
-/* Queue bounds of a subscription: about a second of audio (20 ms buffers)
- * and of video; beyond that the hub drops, never the publisher waits. */
-#define AUDIO_QUEUE_ITEMS 50
-#define VIDEO_QUEUE_ITEMS 60
-/* Items pushed on one pad before serving the others. */
-#define MAX_BURST 16
-
-/* A source pad: one track of one stream.  Fields are set when the pad is
- * created and used by the streaming thread only, except track and kind,
- * which never change and are read by the caps query. */
-#define GST_TYPE_OT_SRC_PAD (gst_ot_src_pad_get_type ())
-G_DECLARE_FINAL_TYPE (GstOtSrcPad, gst_ot_src_pad, GST, OT_SRC_PAD, GstPad);
-
-struct _GstOtSrcPad
-{
-  GstPad parent;
-
-  OtTrackKind kind;
-  OtTrack *track;
-  gchar *stream_id;
-  OtSubscription *sub;
-  GstCaps *caps;                /* the subscription's format, announced */
-  gboolean need_segment;
-  gboolean discont;
-  gboolean eos;                 /* downstream returned EOS: stop pushing */
-  guint64 n_dropped;
-};
-
-G_DEFINE_TYPE (GstOtSrcPad, gst_ot_src_pad, GST_TYPE_PAD);
 
 #define GST_TYPE_OT_SRC (gst_ot_src_get_type ())
 G_DECLARE_FINAL_TYPE (GstOtSrc, gst_ot_src, GST, OT_SRC, GstElement);
@@ -107,6 +89,7 @@ struct _GstOtSrc
   gboolean data;                /* a subscription has items, or a pad wants
                                  * to renegotiate */
   gboolean eos_requested;       /* EOS sent to the element */
+  gboolean halted;              /* after EOS or an error: wait for a stop */
 
   GstTask *task;
   GRecMutex task_lock;
@@ -119,7 +102,6 @@ struct _GstOtSrc
   /* The streaming thread's (the state-change thread's while it is
    * stopped). */
   GPtrArray *pads;              /* GstOtSrcPad, owned */
-  gboolean eos_sent;
 };
 
 G_DEFINE_TYPE (GstOtSrc, gst_ot_src, GST_TYPE_ELEMENT);
@@ -140,31 +122,6 @@ static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_LATENCY_MS 20
 #define DEFAULT_CREATE_SESSION TRUE
-
-static void
-gst_ot_src_pad_init (GstOtSrcPad * pad)
-{
-  pad->need_segment = TRUE;
-  pad->discont = TRUE;
-}
-
-static void
-gst_ot_src_pad_finalize (GObject * object)
-{
-  GstOtSrcPad *pad = GST_OT_SRC_PAD (object);
-
-  g_clear_pointer (&pad->sub, ot_subscription_unref);
-  g_clear_pointer (&pad->track, ot_track_unref);
-  g_free (pad->stream_id);
-  gst_clear_caps (&pad->caps);
-  G_OBJECT_CLASS (gst_ot_src_pad_parent_class)->finalize (object);
-}
-
-static void
-gst_ot_src_pad_class_init (GstOtSrcPadClass * klass)
-{
-  G_OBJECT_CLASS (klass)->finalize = gst_ot_src_pad_finalize;
-}
 
 /* ---- waking the streaming thread (any thread) ---- */
 
@@ -306,154 +263,6 @@ gst_ot_src_get_property (GObject * object, guint prop_id, GValue * value,
   GST_OBJECT_UNLOCK (self);
 }
 
-/* ---- pad functions ---- */
-
-/* What the pad can deliver: video as published; audio as published, raw or
- * Opus (the hub converts). */
-static GstCaps *
-gst_ot_src_pad_possible_caps (GstOtSrcPad * pad)
-{
-  GstCaps *caps = ot_track_get_caps (pad->track);
-
-  if (!caps)
-    caps = gst_pad_get_pad_template_caps (GST_PAD (pad));
-  if (pad->kind == OT_TRACK_AUDIO) {
-    caps = gst_caps_make_writable (caps);
-    gst_caps_append (caps, gst_caps_from_string (OT_AUDIO_RAW_CAPS));
-    gst_caps_append (caps, gst_caps_from_string (OT_AUDIO_OPUS_CAPS));
-  }
-  return caps;
-}
-
-static gboolean
-gst_ot_src_pad_query (GstPad * gpad, GstObject * parent, GstQuery * query)
-{
-  GstOtSrc *self = GST_OT_SRC (parent);
-  GstOtSrcPad *pad = GST_OT_SRC_PAD (gpad);
-  GstCaps *filter, *caps;
-  guint latency_ms;
-
-  switch (GST_QUERY_TYPE (query)) {
-    case GST_QUERY_CAPS:
-      gst_query_parse_caps (query, &filter);
-      caps = gst_ot_src_pad_possible_caps (pad);
-      if (filter) {
-        GstCaps *tmp = gst_caps_intersect_full (filter, caps,
-            GST_CAPS_INTERSECT_FIRST);
-        gst_caps_unref (caps);
-        caps = tmp;
-      }
-      gst_query_set_caps_result (query, caps);
-      gst_caps_unref (caps);
-      return TRUE;
-    case GST_QUERY_LATENCY:
-      GST_OBJECT_LOCK (self);
-      latency_ms = self->latency_ms;
-      GST_OBJECT_UNLOCK (self);
-      gst_query_set_latency (query, TRUE, latency_ms * GST_MSECOND,
-          GST_CLOCK_TIME_NONE);
-      return TRUE;
-    case GST_QUERY_SCHEDULING:
-      gst_query_set_scheduling (query, GST_SCHEDULING_FLAG_SEQUENTIAL, 1, -1,
-          0);
-      gst_query_add_scheduling_mode (query, GST_PAD_MODE_PUSH);
-      return TRUE;
-    default:
-      return gst_pad_query_default (gpad, parent, query);
-  }
-}
-
-static gboolean
-gst_ot_src_pad_event (GstPad * gpad, GstObject * parent, GstEvent * event)
-{
-  GstOtSrc *self = GST_OT_SRC (parent);
-  gboolean ret = TRUE;
-
-  switch (GST_EVENT_TYPE (event)) {
-    case GST_EVENT_RECONFIGURE:
-      /* The pad is flagged; the streaming thread renegotiates. */
-      gst_ot_src_wake (self, FALSE);
-      break;
-    case GST_EVENT_SEEK:
-      GST_DEBUG_OBJECT (gpad, "live source: cannot seek");
-      ret = FALSE;
-      break;
-    case GST_EVENT_QOS:
-    case GST_EVENT_LATENCY:
-    case GST_EVENT_FLUSH_START:
-    case GST_EVENT_FLUSH_STOP:
-      break;
-    default:
-      ret = FALSE;
-      break;
-  }
-  gst_event_unref (event);
-  return ret;
-}
-
-/* ---- negotiation (streaming thread) ---- */
-
-/* The format to subscribe in: for audio the first of published, raw, Opus
- * that downstream accepts (anything when not linked); video as published. */
-static GstCaps *
-gst_ot_src_pad_choose_caps (GstOtSrcPad * pad)
-{
-  g_autoptr (GstCaps) published = ot_track_get_caps (pad->track);
-  g_autoptr (GstCaps) peer = NULL;
-  GstCaps *candidates[3];
-  GstCaps *chosen = NULL;
-  guint i;
-
-  if (!published)
-    return NULL;
-  if (pad->kind == OT_TRACK_VIDEO)
-    return g_steal_pointer (&published);
-
-  candidates[0] = published;
-  candidates[1] = gst_caps_from_string (OT_AUDIO_RAW_CAPS);
-  candidates[2] = gst_caps_from_string (OT_AUDIO_OPUS_CAPS);
-  peer = gst_pad_peer_query_caps (GST_PAD (pad), NULL);
-  for (i = 0; i < G_N_ELEMENTS (candidates) && !chosen; i++)
-    if (gst_caps_can_intersect (candidates[i], peer))
-      chosen = gst_caps_ref (candidates[i]);
-  gst_caps_unref (candidates[1]);
-  gst_caps_unref (candidates[2]);
-  /* Nothing fits: offer the published format, pushing will say why. */
-  return chosen ? chosen : g_steal_pointer (&published);
-}
-
-static gboolean
-gst_ot_src_pad_subscribe (GstOtSrc * self, GstOtSrcPad * pad)
-{
-  g_autoptr (GstCaps) want = gst_ot_src_pad_choose_caps (pad);
-  g_autoptr (GError) err = NULL;
-  OtSubscription *sub;
-
-  if (!want)
-    return TRUE;
-  if (pad->sub && gst_caps_can_intersect (want, pad->caps))
-    return TRUE;
-
-  GST_DEBUG_OBJECT (pad, "subscribing in %" GST_PTR_FORMAT, want);
-  sub = ot_track_subscribe (pad->track, want,
-      pad->kind == OT_TRACK_AUDIO ? AUDIO_QUEUE_ITEMS : VIDEO_QUEUE_ITEMS,
-      gst_ot_src_subscription_notify, self, NULL, &err);
-  if (!sub) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
-        ("Could not subscribe to stream %s in %" GST_PTR_FORMAT ": %s",
-            pad->stream_id, want, err->message));
-    return FALSE;
-  }
-  g_clear_pointer (&pad->sub, ot_subscription_unref);
-  pad->sub = sub;
-  /* The format is announced by the CAPS event that heads the queue. */
-  gst_clear_caps (&pad->caps);
-  pad->caps = ot_subscription_get_caps (sub);
-  pad->n_dropped = 0;
-  pad->discont = TRUE;
-  return TRUE;
-}
-
 /* ---- pads come and go (streaming thread) ---- */
 
 static GstOtSrcPad *
@@ -472,47 +281,31 @@ gst_ot_src_find_pad (GstOtSrc * self, const gchar * name)
 static gboolean
 gst_ot_src_add_pad (GstOtSrc * self, OtStream * stream, OtTrack * track)
 {
-  OtTrackKind kind = ot_track_get_kind (track);
-  const gchar *prefix = kind == OT_TRACK_AUDIO ? "audio" : "video";
-  g_autofree gchar *name =
-      g_strdup_printf ("%s_%s", prefix, ot_stream_get_id (stream));
-  g_autofree gchar *tname = g_strdup_printf ("%s_%%s", prefix);
-  g_autofree gchar *sid = NULL;
-  GstPadTemplate *templ;
+  g_autoptr (GstClock) clock = gst_element_get_clock (GST_ELEMENT (self));
+  g_autofree gchar *name = g_strdup_printf ("%s_%s",
+      ot_track_get_kind (track) == OT_TRACK_AUDIO ? "audio" : "video",
+      ot_stream_get_id (stream));
   GstOtSrcPad *pad;
-  GstEvent *event;
-
-  templ = gst_element_class_get_pad_template (GST_ELEMENT_GET_CLASS (self),
-      tname);
-  pad = g_object_new (GST_TYPE_OT_SRC_PAD, "name", name, "direction",
-      GST_PAD_SRC, "template", templ, NULL);
-  pad->kind = kind;
-  pad->track = ot_track_ref (track);
-  pad->stream_id = g_strdup (ot_stream_get_id (stream));
-  gst_pad_set_query_function (GST_PAD (pad), gst_ot_src_pad_query);
-  gst_pad_set_event_function (GST_PAD (pad), gst_ot_src_pad_event);
-  gst_pad_set_active (GST_PAD (pad), TRUE);
-
-  sid = gst_pad_create_stream_id (GST_PAD (pad), GST_ELEMENT (self), name);
-  event = gst_event_new_stream_start (sid);
-  gst_event_set_group_id (event, self->group_id);
-  gst_pad_push_event (GST_PAD (pad), event);
 
   GST_INFO_OBJECT (self, "adding pad %s", name);
+  pad = gst_ot_src_pad_new (GST_ELEMENT (self), name, track, self->group_id,
+      gst_ot_src_subscription_notify, self);
   g_ptr_array_add (self->pads, gst_object_ref (pad));
   /* pad-added handlers link it now, so the subscription can negotiate. */
   gst_element_add_pad (GST_ELEMENT (self), GST_PAD (pad));
   gst_pad_check_reconfigure (GST_PAD (pad));
-  return gst_ot_src_pad_subscribe (self, pad);
+  if (!gst_ot_src_pad_subscribe (pad))
+    return FALSE;
+  gst_ot_src_pad_announce (pad, clock ? gst_clock_get_time (clock) :
+      GST_CLOCK_TIME_NONE, gst_element_get_base_time (GST_ELEMENT (self)));
+  return TRUE;
 }
-
-static void gst_ot_src_pad_push_eos (GstOtSrcPad * pad);
 
 static void
 gst_ot_src_remove_pad (GstOtSrc * self, GstOtSrcPad * pad, gboolean eos)
 {
   GST_INFO_OBJECT (self, "removing pad %s", GST_PAD_NAME (pad));
-  g_clear_pointer (&pad->sub, ot_subscription_unref);
+  gst_ot_src_pad_unsubscribe (pad);
   if (eos)
     gst_ot_src_pad_push_eos (pad);
   gst_pad_set_active (GST_PAD (pad), FALSE);
@@ -584,129 +377,6 @@ gst_ot_src_reconcile (GstOtSrc * self)
   return ok;
 }
 
-/* ---- data (streaming thread) ---- */
-
-/* Absolute clock time → our running time; NONE when it precedes our start. */
-static GstClockTime
-gst_ot_src_running_time (GstClockTime ts, GstClockTime base_time)
-{
-  if (!GST_CLOCK_TIME_IS_VALID (ts) || ts < base_time)
-    return GST_CLOCK_TIME_NONE;
-  return ts - base_time;
-}
-
-static GstFlowReturn
-gst_ot_src_push_buffer (GstOtSrcPad * pad, GstBuffer * buf, GstClockTime base)
-{
-  GstClockTime pts = gst_ot_src_running_time (GST_BUFFER_PTS (buf), base);
-
-  if (!GST_CLOCK_TIME_IS_VALID (pts)) {
-    gst_buffer_unref (buf);
-    return GST_FLOW_OK;
-  }
-  /* The hub shares the buffer with other subscribers: a new GstBuffer
-   * (the memory stays shared) carries our timestamps. */
-  buf = gst_buffer_make_writable (buf);
-  GST_BUFFER_DTS (buf) = gst_ot_src_running_time (GST_BUFFER_DTS (buf), base);
-  GST_BUFFER_PTS (buf) = pts;
-  if (pad->discont) {
-    GST_BUFFER_FLAG_SET (buf, GST_BUFFER_FLAG_DISCONT);
-    pad->discont = FALSE;
-  }
-  return gst_pad_push (GST_PAD (pad), buf);
-}
-
-static GstFlowReturn
-gst_ot_src_push_event (GstOtSrcPad * pad, GstEvent * event, GstClockTime base)
-{
-  GstClockTime ts, duration, rt;
-  GstGapFlags flags = 0;
-  GstEvent *gap;
-
-  if (GST_EVENT_TYPE (event) == GST_EVENT_CAPS) {
-    GstCaps *caps;
-    gst_event_parse_caps (event, &caps);
-    gst_caps_replace (&pad->caps, caps);
-  } else if (GST_EVENT_TYPE (event) == GST_EVENT_GAP) {
-    gst_event_parse_gap (event, &ts, &duration);
-    gst_event_parse_gap_flags (event, &flags);
-    gst_event_unref (event);
-    rt = gst_ot_src_running_time (ts, base);
-    if (!GST_CLOCK_TIME_IS_VALID (rt))
-      return GST_FLOW_OK;
-    gap = gst_event_new_gap (rt, duration);
-    gst_event_set_gap_flags (gap, flags);
-    event = gap;
-  }
-  gst_pad_push_event (GST_PAD (pad), event);
-  return GST_FLOW_OK;
-}
-
-static void
-gst_ot_src_pad_push_segment (GstOtSrcPad * pad)
-{
-  GstSegment segment;
-
-  gst_segment_init (&segment, GST_FORMAT_TIME);
-  gst_pad_push_event (GST_PAD (pad), gst_event_new_segment (&segment));
-  pad->need_segment = FALSE;
-}
-
-/* Pushes up to MAX_BURST queued items; *more when some are left. */
-static GstFlowReturn
-gst_ot_src_drain (GstOtSrc * self, GstOtSrcPad * pad, gboolean * more)
-{
-  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
-  GstFlowReturn ret = GST_FLOW_OK;
-  GstMiniObject *item;
-  guint64 dropped;
-  guint n;
-
-  if (pad->kind == OT_TRACK_AUDIO && gst_pad_check_reconfigure (GST_PAD (pad))
-      && !gst_ot_src_pad_subscribe (self, pad))
-    return GST_FLOW_NOT_NEGOTIATED;
-  if (!pad->sub)
-    return GST_FLOW_OK;
-
-  for (n = 0; n < MAX_BURST && ret == GST_FLOW_OK; n++) {
-    item = ot_subscription_pop (pad->sub);
-    if (!item)
-      return GST_FLOW_OK;
-    if (pad->eos) {
-      gst_mini_object_unref (item);
-      continue;
-    }
-    dropped = ot_subscription_get_n_dropped (pad->sub);
-    if (dropped != pad->n_dropped) {
-      pad->n_dropped = dropped;
-      pad->discont = TRUE;
-    }
-    /* The segment follows the caps, and precedes data. */
-    if (pad->need_segment && !(GST_IS_EVENT (item) &&
-            GST_EVENT_TYPE (item) == GST_EVENT_CAPS))
-      gst_ot_src_pad_push_segment (pad);
-    if (GST_IS_BUFFER (item))
-      ret = gst_ot_src_push_buffer (pad, GST_BUFFER_CAST (item), base);
-    else
-      ret = gst_ot_src_push_event (pad, GST_EVENT_CAST (item), base);
-  }
-  if (ret == GST_FLOW_OK)
-    *more = TRUE;
-  return ret;
-}
-
-static void
-gst_ot_src_pad_push_eos (GstOtSrcPad * pad)
-{
-  if (pad->eos)
-    return;
-  /* EOS must follow a segment. */
-  if (pad->need_segment)
-    gst_ot_src_pad_push_segment (pad);
-  gst_pad_push_event (GST_PAD (pad), gst_event_new_eos ());
-  pad->eos = TRUE;
-}
-
 static void
 gst_ot_src_push_eos (GstOtSrc * self)
 {
@@ -714,7 +384,6 @@ gst_ot_src_push_eos (GstOtSrc * self)
 
   for (i = 0; i < self->pads->len; i++)
     gst_ot_src_pad_push_eos (g_ptr_array_index (self->pads, i));
-  self->eos_sent = TRUE;
 }
 
 static gboolean
@@ -728,37 +397,16 @@ gst_ot_src_stopping (GstOtSrc * self)
   return stop;
 }
 
-/* One pad's flow: not-linked and EOS concern that pad only; a downstream
- * flush asks for a new segment; errors stop the element. */
-static gboolean
-gst_ot_src_handle_flow (GstOtSrc * self, GstOtSrcPad * pad, GstFlowReturn ret)
-{
-  switch (ret) {
-    case GST_FLOW_OK:
-    case GST_FLOW_NOT_LINKED:
-      return TRUE;
-    case GST_FLOW_EOS:
-      GST_DEBUG_OBJECT (pad, "downstream is EOS");
-      pad->eos = TRUE;
-      return TRUE;
-    case GST_FLOW_FLUSHING:
-      pad->need_segment = TRUE;
-      return !gst_ot_src_stopping (self);
-    default:
-      GST_ELEMENT_FLOW_ERROR (self, ret);
-      return FALSE;
-  }
-}
-
 static void
 gst_ot_src_loop (GstOtSrc * self)
 {
+  GstClockTime base = gst_element_get_base_time (GST_ELEMENT (self));
   gboolean rescan, eos, more = FALSE;
   guint i;
 
   g_mutex_lock (&self->wake_lock);
-  while (!self->stop_loop && !self->rescan && !self->data &&
-      !(self->eos_requested && !self->eos_sent))
+  while (!self->stop_loop && (self->halted || (!self->rescan && !self->data
+              && !self->eos_requested)))
     g_cond_wait (&self->wake_cond, &self->wake_lock);
   if (self->stop_loop) {
     g_mutex_unlock (&self->wake_lock);
@@ -769,25 +417,25 @@ gst_ot_src_loop (GstOtSrc * self)
   self->rescan = self->data = FALSE;
   g_mutex_unlock (&self->wake_lock);
 
-  if (eos && !self->eos_sent) {
+  if (eos) {
     GST_DEBUG_OBJECT (self, "EOS requested");
-    gst_ot_src_push_eos (self);
+    goto halt;
   }
-  /* After EOS nothing more flows until the element restarts. */
-  if (self->eos_sent)
-    goto pause;
   if (rescan && !gst_ot_src_reconcile (self))
-    goto error;
+    goto halt;
 
   for (i = 0; i < self->pads->len; i++) {
     GstOtSrcPad *pad = g_ptr_array_index (self->pads, i);
-    GstFlowReturn ret = gst_ot_src_drain (self, pad, &more);
+    GstFlowReturn ret = gst_ot_src_pad_drain (pad, base, &more);
 
-    if (gst_ot_src_handle_flow (self, pad, ret))
-      continue;
-    if (ret == GST_FLOW_FLUSHING)
-      return;                   /* stopping: the task is paused already */
-    goto error;
+    if (ret == GST_FLOW_FLUSHING && gst_ot_src_stopping (self))
+      return;
+    if (!gst_ot_src_pad_handle_flow (pad, ret)) {
+      /* GST_FLOW_ERROR: whoever returned it posted the error. */
+      if (ret != GST_FLOW_ERROR)
+        GST_ELEMENT_FLOW_ERROR (self, ret);
+      goto halt;
+    }
   }
   if (more) {
     g_mutex_lock (&self->wake_lock);
@@ -796,11 +444,15 @@ gst_ot_src_loop (GstOtSrc * self)
   }
   return;
 
-error:
+halt:
+  /* Nothing more flows until the element restarts.  The thread waits for
+   * the state change to stop it: pausing the task from here could undo a
+   * gst_task_stop() that the state change just made. */
   gst_ot_src_push_eos (self);
-pause:
-  GST_DEBUG_OBJECT (self, "pausing the streaming thread");
-  gst_task_pause (self->task);
+  GST_DEBUG_OBJECT (self, "halting");
+  g_mutex_lock (&self->wake_lock);
+  self->halted = TRUE;
+  g_mutex_unlock (&self->wake_lock);
 }
 
 /* ---- state changes ---- */
@@ -848,14 +500,13 @@ gst_ot_src_start (GstOtSrc * self)
     GWeakRef *weak = g_new0 (GWeakRef, 1);
     g_weak_ref_init (weak, self);
     self->handlers[i] = g_signal_connect_data (self->session, signals[i],
-        G_CALLBACK (gst_ot_src_session_changed), weak, gst_ot_src_weak_free,
-        0);
+        G_CALLBACK (gst_ot_src_session_changed), weak, gst_ot_src_weak_free, 0);
   }
   self->group_id = gst_util_group_id_next ();
-  self->eos_sent = FALSE;
   g_mutex_lock (&self->wake_lock);
   self->rescan = TRUE;          /* the streams published before us */
   self->eos_requested = FALSE;
+  self->halted = FALSE;
   g_mutex_unlock (&self->wake_lock);
   return TRUE;
 }

@@ -29,7 +29,6 @@ struct _GstOtTrackSink
   /* Streaming thread only. */
   GstClockTime frame_duration;  /* from the caps' framerate, or NONE */
   gboolean raw_audio;           /* S16LE mono 48 kHz: duration from size */
-  GstBuffer *prerolled;         /* published by preroll(), not again */
 
   /* Set by the hub from any thread, consumed by render(). */
   gint keyframe_requested;
@@ -60,16 +59,18 @@ gst_ot_track_sink_keyframe_requested (OtTrack * track, gpointer user_data)
   g_atomic_int_set (&self->keyframe_requested, 1);
 }
 
-static void
+static gboolean
 gst_ot_track_sink_apply_caps (GstOtTrackSink * self, OtTrack * track,
     GstCaps * caps)
 {
   g_autoptr (GError) err = NULL;
 
-  if (!ot_track_set_caps (track, caps, &err))
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
-        ("The session hub refused the format %" GST_PTR_FORMAT ": %s",
-            caps, err->message));
+  if (ot_track_set_caps (track, caps, &err))
+    return TRUE;
+  GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
+      ("The session hub refused the format %" GST_PTR_FORMAT ": %s",
+          caps, err->message));
+  return FALSE;
 }
 
 static void
@@ -146,7 +147,6 @@ gst_ot_track_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
   GstOtTrackSink *self = GST_OT_TRACK_SINK (sink);
   GstStructure *s = gst_caps_get_structure (caps, 0);
   g_autoptr (OtTrack) track = NULL;
-  g_autoptr (GError) err = NULL;
   gint num = 0, den = 0;
 
   GST_DEBUG_OBJECT (self, "caps %" GST_PTR_FORMAT, caps);
@@ -162,13 +162,7 @@ gst_ot_track_sink_set_caps (GstBaseSink * sink, GstCaps * caps)
 
   /* Not attached yet: otsink attaches on READY→PAUSED, set_track applies
    * the caps then. */
-  if (track && !ot_track_set_caps (track, caps, &err)) {
-    GST_ELEMENT_ERROR (self, STREAM, FORMAT, (NULL),
-        ("The session hub refused the format %" GST_PTR_FORMAT ": %s",
-            caps, err->message));
-    return FALSE;
-  }
-  return TRUE;
+  return !track || gst_ot_track_sink_apply_caps (self, track, caps);
 }
 
 static gboolean
@@ -177,8 +171,6 @@ gst_ot_track_sink_event (GstBaseSink * sink, GstEvent * event)
   GstOtTrackSink *self = GST_OT_TRACK_SINK (sink);
 
   /* Subscribers keep their pads; they just stop receiving. */
-  if (GST_EVENT_TYPE (event) == GST_EVENT_FLUSH_STOP)
-    gst_clear_buffer (&self->prerolled);
   if (GST_EVENT_TYPE (event) == GST_EVENT_EOS) {
     g_autoptr (OtTrack) track = gst_ot_track_sink_get_track (self);
     if (track) {
@@ -305,52 +297,10 @@ gst_ot_track_sink_publish (GstOtTrackSink * self, GstBuffer * buffer)
   return GST_FLOW_ERROR;
 }
 
-/* A pipeline that also holds a subscriber of our stream (gst-launch with
- * otsink and otsrc, a gateway call) reaches PLAYING only when the
- * subscriber's sinks preroll, on data that we publish: so publish the
- * preroll buffer already, when PLAYING is the target (the base time is
- * chosen then).  render() skips it afterwards. */
-static GstFlowReturn
-gst_ot_track_sink_preroll (GstBaseSink * sink, GstBuffer * buffer)
-{
-  GstOtTrackSink *self = GST_OT_TRACK_SINK (sink);
-  gboolean playing;
-  GstFlowReturn ret;
-
-  GST_OBJECT_LOCK (self);
-  playing = GST_STATE_TARGET (self) == GST_STATE_PLAYING;
-  GST_OBJECT_UNLOCK (self);
-  gst_clear_buffer (&self->prerolled);
-  if (!playing)
-    return GST_FLOW_OK;
-  ret = gst_ot_track_sink_publish (self, buffer);
-  if (ret == GST_FLOW_OK)
-    self->prerolled = gst_buffer_ref (buffer);
-  return ret;
-}
-
 static GstFlowReturn
 gst_ot_track_sink_render (GstBaseSink * sink, GstBuffer * buffer)
 {
-  GstOtTrackSink *self = GST_OT_TRACK_SINK (sink);
-
-  if (self->prerolled) {
-    gboolean published = self->prerolled == buffer;
-
-    gst_clear_buffer (&self->prerolled);
-    if (published)
-      return GST_FLOW_OK;
-  }
-  return gst_ot_track_sink_publish (self, buffer);
-}
-
-static gboolean
-gst_ot_track_sink_stop (GstBaseSink * sink)
-{
-  GstOtTrackSink *self = GST_OT_TRACK_SINK (sink);
-
-  gst_clear_buffer (&self->prerolled);
-  return TRUE;
+  return gst_ot_track_sink_publish (GST_OT_TRACK_SINK (sink), buffer);
 }
 
 static void
@@ -407,7 +357,5 @@ gst_ot_track_sink_class_init (GstOtTrackSinkClass * klass)
   basesink_class->get_caps = GST_DEBUG_FUNCPTR (gst_ot_track_sink_get_caps);
   basesink_class->set_caps = GST_DEBUG_FUNCPTR (gst_ot_track_sink_set_caps);
   basesink_class->event = GST_DEBUG_FUNCPTR (gst_ot_track_sink_event);
-  basesink_class->preroll = GST_DEBUG_FUNCPTR (gst_ot_track_sink_preroll);
   basesink_class->render = GST_DEBUG_FUNCPTR (gst_ot_track_sink_render);
-  basesink_class->stop = GST_DEBUG_FUNCPTR (gst_ot_track_sink_stop);
 }
