@@ -98,6 +98,35 @@ print_development_project (const GwSettings * settings)
       "API secret %s\n", project->api_key, project->secret);
 }
 
+/* The media bridge needs otsink and otsrc.  They are found through
+ * GST_PLUGIN_PATH or the system plugin dir as usual; when neither has them
+ * (running from the build tree without set-up), load our plugin from where
+ * this build put it, so the binary runs as built. */
+static gboolean
+ensure_ot_plugin (GError ** error)
+{
+  const gchar *dirs[] = { OT_PLUGIN_BUILD_DIR, OT_PLUGIN_INSTALL_DIR };
+  g_autoptr (GstElementFactory) factory = gst_element_factory_find ("otsink");
+
+  if (factory != NULL)
+    return TRUE;
+  for (guint i = 0; i < G_N_ELEMENTS (dirs); i++) {
+    g_autofree gchar *path = g_build_filename (dirs[i], "libgstot.so", NULL);
+    g_autoptr (GstPlugin) plugin = NULL;
+
+    if (!g_file_test (path, G_FILE_TEST_EXISTS))
+      continue;
+    plugin = gst_plugin_load_file (path, error);
+    if (plugin == NULL)
+      return FALSE;
+    return TRUE;
+  }
+  g_set_error (error, GST_CORE_ERROR, GST_CORE_ERROR_MISSING_PLUGIN,
+      "the GStreamer plugin \"ot\" (otsink, otsrc) was not found in "
+      "GST_PLUGIN_PATH, %s or %s", OT_PLUGIN_BUILD_DIR, OT_PLUGIN_INSTALL_DIR);
+  return FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -114,6 +143,10 @@ main (int argc, char **argv)
     return 2;
   }
   gst_init (NULL, NULL);
+  if (!ensure_ot_plugin (&error)) {
+    g_printerr ("ot-sip-gateway: %s\n", error->message);
+    return 1;
+  }
   if (settings->development)
     print_development_project (settings);
   gateway = gw_gateway_new (g_steal_pointer (&settings));
