@@ -4,7 +4,11 @@
  * the main context. */
 #include "gw-error.h"
 #include "media-bridge.h"
+#include "media-dtls.h"
+#include "media-dtmf.h"
 #include "media-pipeline.h"
+#include "media-prompt.h"
+#include "media-srtp.h"
 
 GST_DEBUG_CATEGORY_STATIC (gw_media_bridge_debug);
 #define GST_CAT_DEFAULT gw_media_bridge_debug
@@ -20,12 +24,16 @@ struct _GwMediaBridge
   gchar *stream_id;
   gchar **streams;
   GMainContext *context;
+  GwMediaDtmfSender *dtmf;      /* its queue outlives rebuilds */
 
   /* Main thread.  ports: from creation until stopped; pipeline and
    * bus_watch: while started. */
   GwPortPair *ports;
   GwMediaPipeline *pipeline;
   GSource *bus_watch;
+  GstElement *prompt;           /* in the pipeline */
+  GwMediaSrtp *srtp;            /* secure calls: with the pipeline */
+  guint dtmf_clock_rate;
   gboolean sending;
   gboolean error_emitted;
   gboolean first_rtp_emitted;
@@ -38,6 +46,7 @@ enum
   SIGNAL_ERROR,
   SIGNAL_FIRST_RTP_RECEIVED,
   SIGNAL_STREAMS_CHANGED,
+  SIGNAL_DTMF_RECEIVED,
   N_SIGNALS
 };
 
@@ -61,7 +70,9 @@ dump_dot (GwMediaBridge * self, const gchar * reason)
     return;
   name = g_strdup_printf ("%s-%02u-%s", self->call_id, ++self->n_dumps, reason);
   g_strcanon (name, G_CSET_A_2_Z G_CSET_a_2_z G_CSET_DIGITS "-_.", '_');
-  GST_DEBUG_BIN_TO_DOT_FILE (GST_BIN (get_element (self)),
+  /* Caps and properties would show SRTP keys. */
+  GST_DEBUG_BIN_TO_DOT_FILE (GST_BIN (get_element (self)), self->srtp ?
+      GST_DEBUG_GRAPH_SHOW_MEDIA_TYPE | GST_DEBUG_GRAPH_SHOW_STATES :
       GST_DEBUG_GRAPH_SHOW_ALL, name);
 }
 
@@ -102,6 +113,12 @@ handle_application (GwMediaBridge * self, GstMessage * message)
     dump_dot (self, "streams");
     g_signal_emit (self, signals[SIGNAL_STREAMS_CHANGED], 0,
         gw_media_pipeline_get_n_streams (self->pipeline));
+  } else if (gst_structure_has_name (s, GW_MEDIA_DTMF_RECEIVED)) {
+    guint event = 0;
+
+    gst_structure_get_uint (s, "event", &event);
+    g_signal_emit (self, signals[SIGNAL_DTMF_RECEIVED], 0,
+        gw_media_dtmf_event_to_char (event));
   }
 }
 
@@ -145,7 +162,10 @@ teardown (GwMediaBridge * self)
   if (self->pipeline == NULL)
     return;
   self->last_rtp_us = gw_media_bridge_get_last_rtp_time (self);
+  gw_media_dtmf_sender_detach (self->dtmf);
+  gst_clear_object (&self->prompt);
   g_clear_pointer (&self->pipeline, gw_media_pipeline_free);
+  g_clear_pointer (&self->srtp, gw_media_srtp_free);
   if (self->bus_watch) {
     g_source_destroy (self->bus_watch);
     g_clear_pointer (&self->bus_watch, g_source_unref);
@@ -183,6 +203,35 @@ play (GwMediaBridge * self, GError ** error)
   return FALSE;
 }
 
+/* DTMF both ways and the prompt player, on a new pipeline. */
+static gboolean
+attach_extras (GwMediaBridge * self, const GwMediaParams * params,
+    GError ** error)
+{
+  GstElement *pipeline = get_element (self);
+  g_autoptr (GstElement) mixer = NULL;
+  g_autoptr (GstPad) srcpad = NULL;
+  g_autoptr (GstPad) sinkpad = NULL;
+
+  if (!gw_media_dtmf_sender_attach (self->dtmf, pipeline, params, error)
+      || !gw_media_dtmf_receiver_attach (pipeline, params, error))
+    return FALSE;
+  self->dtmf_clock_rate = params->dtmf_clock_rate;
+  /* Into the far end's mix only: the session does not hear prompts. */
+  self->prompt = gst_object_ref_sink (gw_media_prompt_new ("prompt"));
+  gst_bin_add (GST_BIN (pipeline), self->prompt);
+  srcpad = gst_element_get_static_pad (self->prompt, "src");
+  mixer = gst_bin_get_by_name (GST_BIN (pipeline), "mixer");
+  if (mixer != NULL)
+    sinkpad = gst_element_request_pad_simple (mixer, "sink_%u");
+  if (sinkpad == NULL || GST_PAD_LINK_FAILED (gst_pad_link (srcpad, sinkpad))) {
+    g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
+        "cannot link the prompt player to the mixer");
+    return FALSE;
+  }
+  return TRUE;
+}
+
 static gboolean
 build_and_play (GwMediaBridge * self, const GwMediaParams * params,
     GError ** error)
@@ -197,11 +246,19 @@ build_and_play (GwMediaBridge * self, const GwMediaParams * params,
     .streams = (const gchar * const *) self->streams,
   };
   g_autoptr (GError) local_error = NULL;
+  gboolean built;
 
   self->pipeline = gw_media_pipeline_new (&config, params, &local_error);
-  if (self->pipeline != NULL)
+  built = self->pipeline != NULL
+      && (params->srtp == GW_SRTP_NONE || (self->srtp =
+          gw_media_srtp_attach (get_element (self), params, self->call_id,
+              &local_error)))
+      && attach_extras (self, params, &local_error);
+  if (built) {
     self->sending = gw_media_pipeline_set_destinations (self->pipeline, params);
-  if (self->pipeline == NULL || !play (self, &local_error)) {
+    gw_media_srtp_update (self->srtp, params, self->sending);
+  }
+  if (!built || !play (self, &local_error)) {
     GST_ERROR_OBJECT (self, "call %s: %s", self->call_id, local_error->message);
     teardown (self);
     g_propagate_error (error, g_steal_pointer (&local_error));
@@ -222,7 +279,8 @@ check_params (GwMediaBridge * self, const GwMediaParams * params,
   g_autoptr (GError) local_error = NULL;
 
   if (gw_media_pipeline_check_params (params, g_socket_get_family (socket),
-          &local_error))
+          &local_error) && gw_media_dtmf_check_params (params, &local_error)
+      && gw_media_srtp_check_params (params, &local_error))
     return TRUE;
   GST_ERROR_OBJECT (self, "call %s: %s", self->call_id, local_error->message);
   g_propagate_error (error, g_steal_pointer (&local_error));
@@ -248,6 +306,7 @@ gw_media_bridge_new (const GwMediaBridgeConfig * config, GError ** error)
   self->connection_id = g_strdup (config->connection_id);
   self->stream_id = g_strdup (config->stream_id);
   self->streams = g_strdupv ((gchar **) config->streams);
+  self->dtmf = gw_media_dtmf_sender_new (config->call_id);
   self->ports = gw_media_ports_allocate (config->ports, config->bind_address,
       &local_error);
   if (self->ports == NULL) {
@@ -270,6 +329,13 @@ gw_media_bridge_get_rtcp_port (GwMediaBridge * self)
 {
   g_return_val_if_fail (GW_IS_MEDIA_BRIDGE (self), 0);
   return self->ports ? gw_port_pair_get_rtcp_port (self->ports) : 0;
+}
+
+const gchar *
+gw_media_bridge_get_dtls_certificate (GwMediaBridge * self, GError ** error)
+{
+  g_return_val_if_fail (GW_IS_MEDIA_BRIDGE (self), NULL);
+  return gw_media_dtls_get_certificate (error);
 }
 
 gboolean
@@ -306,7 +372,9 @@ gw_media_bridge_update (GwMediaBridge * self, const GwMediaParams * params,
   }
   if (!check_params (self, params, error))
     return FALSE;
-  if (!gw_media_pipeline_can_update (self->pipeline, params)) {
+  if (!gw_media_pipeline_can_update (self->pipeline, params)
+      || params->dtmf_clock_rate != self->dtmf_clock_rate
+      || gw_media_srtp_needs_rebuild (self->srtp, params)) {
     GST_INFO_OBJECT (self, "call %s: rebuilding the media for %s/%u",
         self->call_id, gw_audio_codec_to_string (params->codec),
         params->payload_type);
@@ -314,6 +382,7 @@ gw_media_bridge_update (GwMediaBridge * self, const GwMediaParams * params,
     return build_and_play (self, params, error);
   }
   self->sending = gw_media_pipeline_set_destinations (self->pipeline, params);
+  gw_media_srtp_update (self->srtp, params, self->sending);
   return TRUE;
 }
 
@@ -344,6 +413,41 @@ gw_media_bridge_is_sending (GwMediaBridge * self)
   return self->sending;
 }
 
+gboolean
+gw_media_bridge_send_dtmf (GwMediaBridge * self, const gchar * digits,
+    GError ** error)
+{
+  g_return_val_if_fail (GW_IS_MEDIA_BRIDGE (self), FALSE);
+
+  if (self->ports == NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
+        "the media of call %s is stopped", self->call_id);
+    return FALSE;
+  }
+  return gw_media_dtmf_sender_queue (self->dtmf, digits, error);
+}
+
+guint
+gw_media_bridge_get_dtmf_pending (GwMediaBridge * self)
+{
+  g_return_val_if_fail (GW_IS_MEDIA_BRIDGE (self), 0);
+  return gw_media_dtmf_sender_get_pending (self->dtmf);
+}
+
+gboolean
+gw_media_bridge_play_prompt (GwMediaBridge * self, GwPrompt prompt)
+{
+  g_return_val_if_fail (GW_IS_MEDIA_BRIDGE (self), FALSE);
+  g_return_val_if_fail ((guint) prompt < GW_PROMPT_COUNT, FALSE);
+
+  if (self->prompt == NULL)
+    return FALSE;
+  GST_INFO_OBJECT (self, "call %s: prompt %s", self->call_id,
+      gw_prompt_get_nick (prompt));
+  gw_media_prompt_play (GW_MEDIA_PROMPT (self->prompt), prompt);
+  return TRUE;
+}
+
 GstElement *
 gw_media_bridge_get_pipeline (GwMediaBridge * self)
 {
@@ -359,6 +463,7 @@ gw_media_bridge_finalize (GObject * object)
   GwMediaBridge *self = GW_MEDIA_BRIDGE (object);
 
   gw_media_bridge_stop (self);
+  g_clear_pointer (&self->dtmf, gw_media_dtmf_sender_free);
   g_free (self->call_id);
   g_free (self->session_id);
   g_free (self->connection_id);
@@ -389,6 +494,9 @@ gw_media_bridge_class_init (GwMediaBridgeClass * klass)
   signals[SIGNAL_STREAMS_CHANGED] = g_signal_new ("streams-changed",
       G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
       G_TYPE_NONE, 1, G_TYPE_UINT);
+  signals[SIGNAL_DTMF_RECEIVED] = g_signal_new ("dtmf-received",
+      G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+      G_TYPE_NONE, 1, G_TYPE_CHAR);
 
   GST_DEBUG_CATEGORY_INIT (gw_media_bridge_debug, "gwmediabridge", 0,
       "per-call media bridge");

@@ -12,13 +12,17 @@
  *                           Emitted once.
  *  "first-rtp-received"     the first RTP packet from the far end arrived.
  *  "streams-changed" (guint n_streams)  a session stream was mixed in or
- *                           removed; n_streams are mixed now. */
+ *                           removed; n_streams are mixed now.
+ *  "dtmf-received" (gchar digit)  the far end pressed a key (RFC 4733
+ *                           telephone-event): '0'-'9', '*', '#' or 'A'-'D',
+ *                           once per key press, in order. */
 #pragma once
 
 #include <gst/gst.h>
 
 #include "media-params.h"
 #include "media-ports.h"
+#include "prompts.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +53,13 @@ GwMediaBridge *gw_media_bridge_new (const GwMediaBridgeConfig * config,
 guint gw_media_bridge_get_rtp_port (GwMediaBridge * self);
 guint gw_media_bridge_get_rtcp_port (GwMediaBridge * self);
 
+/* Our DTLS certificate (PEM), for the fingerprint of a DTLS-SRTP offer
+ * (gw_srtp_local_init): there before the first offer, the same for every
+ * call of the process.  Transfer none.  GW_ERROR_FAILED when DTLS is not
+ * available. */
+const gchar *gw_media_bridge_get_dtls_certificate (GwMediaBridge * self,
+    GError ** error);
+
 /* Builds the pipeline for what the answer decided and sets it PLAYING.
  * Fails with GW_ERROR_INVALID for params the bridge cannot serve (unknown
  * codec, bad address), GW_ERROR_FAILED when the pipeline cannot be built or
@@ -73,6 +84,23 @@ gint64 gw_media_bridge_get_last_rtp_time (GwMediaBridge * self);
 
 /* TRUE while RTP is being sent to the far end (not on hold). */
 gboolean gw_media_bridge_is_sending (GwMediaBridge * self);
+
+/* Queues DTMF for the far end, after what was queued before: digits 0-9 * #
+ * A-D and p (a 500 ms pause).  Each digit is a 200 ms RFC 4733 event when
+ * telephone-event was negotiated, else an in-band tone pair, then 100 ms of
+ * silence.  What is queued before the start plays when the media starts.
+ * GW_ERROR_INVALID for bad digits (nothing queued), GW_ERROR_UNAVAILABLE
+ * when too many wait, GW_ERROR_FAILED once stopped. */
+gboolean gw_media_bridge_send_dtmf (GwMediaBridge * self,
+    const gchar * digits, GError ** error);
+
+/* DTMF characters queued or playing. */
+guint gw_media_bridge_get_dtmf_pending (GwMediaBridge * self);
+
+/* Speaks prompt to the far end (mixed into what it hears; the session does
+ * not hear it), interrupting a prompt still playing.  FALSE when the media
+ * is not running. */
+gboolean gw_media_bridge_play_prompt (GwMediaBridge * self, GwPrompt prompt);
 
 /* The running pipeline or NULL (transfer none): tests and benchmarks. */
 GstElement *gw_media_bridge_get_pipeline (GwMediaBridge * self);

@@ -42,7 +42,9 @@ struct _GwMediaPipeline
   GstElement *mixer;
   GwAudioCodec codec;
   guint payload_type;
+  guint dtmf_payload_type;      /* 0 = none; decoded in rtpbin (media-dtmf) */
   guint ptime;
+  gboolean dtls;                /* DTLS shares the RTP port (media-dtls) */
 
   /* Written by streaming threads. */
   _Atomic gint64 last_rtp_us;
@@ -108,13 +110,6 @@ gw_media_pipeline_check_params (const GwMediaParams * params,
   if (info == NULL)
     return invalid (error, "unsupported audio codec '%s' (%d)",
         gw_audio_codec_to_string (params->codec), params->codec);
-  /* Never plain RTP to a far end that agreed on SRTP. */
-  if (params->srtp != GW_SRTP_NONE) {
-    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-        "secure media (%s) is not supported by the media bridge yet",
-        gw_srtp_mode_to_string (params->srtp));
-    return FALSE;
-  }
   if (params->payload_type > 127)
     return invalid (error, "bad RTP payload type %u", params->payload_type);
   if (params->clock_rate != 0 && params->clock_rate != info->clock_rate)
@@ -310,17 +305,23 @@ on_session_pad_removed (GstElement * src, GstPad * pad, GwMediaPipeline * self)
 }
 
 /* Every packet from the far end passes here (udpsrc's thread).  Only the
- * negotiated payload type goes on: rtpbin fails the whole pipeline on a
- * payload type it has no caps for (telephone-event, comfort noise and muxed
- * RTCP are not handled yet). */
+ * negotiated payload types go on: rtpbin fails the whole pipeline on a
+ * payload type it has no caps for (comfort noise and muxed RTCP are not
+ * handled yet); telephone-event leaves at rtpbin's session (media-dtmf). */
 static GstPadProbeReturn
 on_rtp_received (GstPad * pad, GstPadProbeInfo * info, gpointer user_data)
 {
   GwMediaPipeline *self = user_data;
   guint8 head[2];
 
-  if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, head, 2) != 2
-      || (head[0] >> 6) != 2 || (head[1] & 0x7f) != self->payload_type)
+  if (gst_buffer_extract (GST_PAD_PROBE_INFO_BUFFER (info), 0, head, 2) != 2)
+    return GST_PAD_PROBE_DROP;
+  /* RFC 7983: a DTLS record, for the DTLS-SRTP decoder, not media. */
+  if (self->dtls && head[0] >= 20 && head[0] <= 63)
+    return GST_PAD_PROBE_OK;
+  if ((head[0] >> 6) != 2 || ((head[1] & 0x7f) != self->payload_type
+          && (self->dtmf_payload_type == 0
+              || (head[1] & 0x7f) != self->dtmf_payload_type)))
     return GST_PAD_PROBE_DROP;
   atomic_store (&self->last_rtp_us, g_get_monotonic_time ());
   if (!atomic_exchange (&self->first_rtp_seen, TRUE))
@@ -444,7 +445,9 @@ gw_media_pipeline_new (const GwMediaPipelineConfig * config,
   self->name = g_strdup (config->name);
   self->codec = params->codec;
   self->payload_type = params->payload_type;
+  self->dtmf_payload_type = params->dtmf_payload_type;
   self->ptime = effective_ptime (params);
+  self->dtls = params->srtp == GW_SRTP_DTLS;
   self->pipeline = parse_fragments (info, error);
   if (self->pipeline == NULL)
     return NULL;
@@ -516,7 +519,8 @@ gw_media_pipeline_set_destinations (GwMediaPipeline * self,
 
   g_signal_emit_by_name (self->rtp_sink, "clear");
   g_signal_emit_by_name (self->rtcp_sink, "clear");
-  if (send)
+  /* DTLS handshakes go on while held: media-srtp holds RTP back then. */
+  if (send || (self->dtls && reachable))
     g_signal_emit_by_name (self->rtp_sink, "add", params->remote_address,
         (gint) params->remote_rtp_port);
   /* RTCP goes on while held (RFC 3264), unless there is nowhere to go. */
@@ -548,5 +552,6 @@ gw_media_pipeline_can_update (GwMediaPipeline * self,
 {
   return self->codec == params->codec
       && self->payload_type == params->payload_type
+      && self->dtmf_payload_type == params->dtmf_payload_type
       && self->ptime == effective_ptime (params);
 }

@@ -16,7 +16,7 @@
 
 G_BEGIN_DECLS
 
-/* The first RTP packet of the negotiated payload type arrived. */
+/* The first RTP packet of a negotiated payload type arrived. */
 #define GW_MEDIA_PIPELINE_FIRST_RTP "gw-first-rtp"
 /* A session stream was linked to the mixer or unlinked from it. */
 #define GW_MEDIA_PIPELINE_STREAMS_CHANGED "gw-streams-changed"
@@ -70,8 +70,8 @@ gint64 gw_media_pipeline_get_last_rtp_time (GwMediaPipeline * self);
 guint gw_media_pipeline_get_n_streams (GwMediaPipeline * self);
 
 /* Whether params can be applied to this pipeline with
- * gw_media_pipeline_set_destinations: the same codec, payload type and
- * ptime. */
+ * gw_media_pipeline_set_destinations: the same codec, payload types
+ * (telephone-event too) and ptime. */
 gboolean gw_media_pipeline_can_update (GwMediaPipeline * self,
     const GwMediaParams * params);
 
