@@ -505,7 +505,7 @@ GST_START_TEST (test_bad_params)
 
   bt_far_end_params (far, GW_AUDIO_CODEC_PCMU, 0, &f.params);
   f.params.srtp = GW_SRTP_SDES;
-  assert_start_fails (&f.params, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED, "sdes");
+  assert_start_fails (&f.params, GW_ERROR, GW_ERROR_INVALID, "SDES");
 
   bt_far_end_params (far, GW_AUDIO_CODEC_PCMU, 0, &f.params);
   g_free (f.params.remote_address);
