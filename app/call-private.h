@@ -56,6 +56,11 @@ struct _GwCall
   gchar *end_phrase;
   guint deferred_code;
   const gchar *deferred_phrase;
+
+  /* Mute (call-mute.c). */
+  gint64 star_time;             /* monotonic µs of the caller's last '*' */
+  gboolean prompt_pending;      /* prompt waits for media to the caller */
+  GwPrompt pending_prompt;
 };
 
 /* call.c */
@@ -70,6 +75,15 @@ void gw_call_end_later (GwCall * self, guint code, const gchar * phrase);
 void gw_call_sip_over (GwCall * self, guint code, const gchar * phrase);
 /* Re-arms the call's one timer after its timers or media changed. */
 void gw_call_arm_timer (GwCall * self);
+
+/* call-mute.c */
+/* Listens to the caller's keys (*6) on the call's media bridge. */
+void gw_call_mute_attach (GwCall * self);
+/* Speaks @prompt to the caller now, or once media flows to the caller. */
+void gw_call_announce (GwCall * self, GwPrompt prompt);
+/* Media flows to the caller again (answered, resumed): plays the prompt
+ * that waited, if any. */
+void gw_call_announce_pending (GwCall * self);
 
 /* call-dialog.c */
 /* The media bridge (its RTP ports) and our side of the SDP. */

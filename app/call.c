@@ -64,6 +64,8 @@ gw_call_set_state (GwCall * self, GwCallState state)
       gw_call_state_to_string (self->state), gw_call_state_to_string (state));
   self->state = state;
   send_event (self, "callUpdated", gw_call_state_to_string (state), 0, NULL);
+  if (state == GW_CALL_STATE_ACTIVE)
+    gw_call_announce_pending (self);
 }
 
 /* ---- the end ---- */
@@ -335,8 +337,13 @@ gw_call_new (const GwCallEnv * env, OtSession * session,
   gw_call_timers_init (&self->timers, s->ring_timeout_ms,
       s->initial_media_timeout_ms, s->media_timeout_ms, s->max_duration_ms,
       g_get_monotonic_time ());
+  gw_call_mute_attach (self);
   send_event (self, "callCreated", NULL, 0, NULL);
   send_event (self, "callUpdated", "DIALING", 0, NULL);
+  /* Joined while "mute all" is active: force muted from the start (the hub
+   * left it unmuted when the call ignores force mute). */
+  if (ot_stream_is_muted (self->stream))
+    gw_call_notify_mute_forced (self);
   gw_call_arm_timer (self);
   return g_steal_pointer (&self);
 }
@@ -398,12 +405,35 @@ gw_call_abandon (GwCall * self)
   g_object_unref (self);
 }
 
+gboolean
+gw_call_play_dtmf (GwCall * self, const gchar * digits, GError ** error)
+{
+  g_return_val_if_fail (GW_IS_CALL (self), FALSE);
+  if (self->state >= GW_CALL_STATE_HANGUP || self->bridge == NULL) {
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND, "call %s is ending",
+        self->id);
+    return FALSE;
+  }
+  /* Held: no media reaches the far end, the digits would go nowhere. */
+  if (self->state == GW_CALL_STATE_ON_HOLD) {
+    g_set_error (error, GW_ERROR, GW_ERROR_CONFLICT, "call %s is on hold",
+        self->id);
+    return FALSE;
+  }
+  GST_INFO ("call %s: DTMF '%s' queued after %u", self->id, digits,
+      gw_media_bridge_get_dtmf_pending (self->bridge));
+  return gw_media_bridge_send_dtmf (self->bridge, digits, error);
+}
+
 void
 gw_call_notify_mute_forced (GwCall * self)
 {
   g_return_if_fail (GW_IS_CALL (self));
-  if (self->state < GW_CALL_STATE_HANGUP)
-    send_event (self, "muteForced", NULL, 0, NULL);
+  if (self->state >= GW_CALL_STATE_HANGUP)
+    return;
+  GST_INFO ("call %s: force muted", self->id);
+  send_event (self, "muteForced", NULL, 0, NULL);
+  gw_call_announce (self, GW_PROMPT_FORCE_MUTED);
 }
 
 /* ---- type ---- */

@@ -96,8 +96,36 @@ void gw_call_abandon (GwCall * self);
  * tests and stats. */
 GwMediaBridge *gw_call_get_media_bridge (GwCall * self);
 
+/* Queues @digits (0-9 * # and p, a 500 ms pause) for the far end, after
+ * what was queued before (one queue per call: a second request waits for
+ * the first).  RFC 4733 events on the negotiated telephone-event payload
+ * type, in-band tones when the far end has none.  Digits for a call not
+ * answered yet wait and play from the answer.  GW_ERROR_INVALID for bad
+ * digits, GW_ERROR_UNAVAILABLE when the queue is full, GW_ERROR_CONFLICT
+ * while the far end holds the call (it receives no media; digits queued
+ * before a hold are lost in it), GW_ERROR_NOT_FOUND once the call is
+ * ending. */
+gboolean gw_call_play_dtmf (GwCall * self, const gchar * digits,
+    GError ** error);
+
+/* Mute (call-mute.c).  Only a call dialled with observeForceMute obeys
+ * force mute and the caller's *6; a call without it ignores both.
+ * - Force mute (one stream, "mute all", or joining while "mute all" is
+ *   active): the hub mutes the stream and the gateway calls
+ *   gw_call_notify_mute_forced(): the muteForced event is sent and the
+ *   caller hears "You have been muted by the host.  Press star six to
+ *   unmute."
+ * - *6 from the caller ('*' then '6' within GW_CALL_STAR_SIX_WINDOW_MS, RFC
+ *   4733 events only: SIP INFO and in-band tones are not decoded) toggles
+ *   the stream's mute and the caller hears "You are muted." or "You are
+ *   unmuted."  No event is sent for *6: muteForced is for force mutes
+ *   only, as on the platform; the stream shows muted either way.
+ * A prompt asked for while the call has no media flowing to the caller
+ * (ringing, on hold) plays when it has. */
+#define GW_CALL_STAR_SIX_WINDOW_MS 2000
+
 /* The call's stream was force muted (it observes force mute): sends the
- * muteForced event. */
+ * muteForced event and plays the announcement. */
 void gw_call_notify_mute_forced (GwCall * self);
 
 G_END_DECLS

@@ -293,8 +293,8 @@ gw_gateway_disconnect (GwGateway * self, OtSession * session,
 }
 
 /* The hook for force mute's side effects: a SIP leg dialled with
- * observeForceMute (the hub only mutes those) sends muteForced when its
- * stream is among these.  (Its announcement comes with the prompts.) */
+ * observeForceMute (the hub only mutes those) sends muteForced and tells
+ * its caller when its stream is among these. */
 static void
 streams_force_muted (GwGateway * self, OtSession * session, GList * streams)
 {
@@ -369,27 +369,63 @@ gw_gateway_dial (GwGateway * self, OtSession * session,
   return TRUE;
 }
 
+/* Session-wide: every SIP leg of the session that is answered and not on
+ * hold; legs still ringing are left out, as they are not in the
+ * conversation yet (the per-connection route queues for them), and so are
+ * held ones, which receive no media.  The digits are queued to each leg
+ * whatever happens to another; the first failure is the answer. */
+static gboolean
+play_dtmf_session (GwGateway * self, OtSession * session,
+    const gchar * digits, GError ** error)
+{
+  GList *connections = ot_session_list_connections (session);
+  g_autoptr (GError) first_error = NULL;
+  guint n_legs = 0, n_other = 0;
+
+  for (GList * l = connections; l; l = l->next) {
+    GwCall *call = lookup_sip_leg (self, session,
+        ot_connection_get_id (l->data));
+    g_autoptr (GError) err = NULL;
+
+    if (call == NULL)
+      continue;
+    if (gw_call_get_state (call) != GW_CALL_STATE_ACTIVE) {
+      n_other++;
+      continue;
+    }
+    n_legs++;
+    if (!gw_call_play_dtmf (call, digits, &err) && first_error == NULL)
+      first_error = g_steal_pointer (&err);
+  }
+  g_list_free_full (connections, g_object_unref);
+  if (n_legs == 0) {
+    g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND,
+        "session %s has no answered SIP call (%u ringing or on hold)",
+        ot_session_get_id (session), n_other);
+    return FALSE;
+  }
+  if (first_error) {
+    g_propagate_error (error, g_steal_pointer (&first_error));
+    return FALSE;
+  }
+  return TRUE;
+}
+
 gboolean
 gw_gateway_play_dtmf (GwGateway * self, OtSession * session,
     const gchar * connection_id, const gchar * digits, GError ** error)
 {
   g_autoptr (OtConnection) connection = NULL;
+  GwCall *call;
 
-  /* Sending DTMF into a call comes with a later issue; until then a SIP
-   * leg answers 501, anything else 404 as the contract says. */
-  if (connection_id && lookup_sip_leg (self, session, connection_id)) {
-    g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-        "playing DTMF to SIP calls is not available yet");
-    return FALSE;
-  }
-  if (connection_id) {
-    connection = ot_session_lookup_connection (session, connection_id);
-    g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND, connection ?
-        "connection %s is not a SIP call" : "connection %s not found",
-        connection_id);
-    return FALSE;
-  }
-  g_set_error (error, GW_ERROR, GW_ERROR_NOT_IMPLEMENTED,
-      "playing DTMF is not available yet");
+  if (connection_id == NULL)
+    return play_dtmf_session (self, session, digits, error);
+  call = lookup_sip_leg (self, session, connection_id);
+  if (call)
+    return gw_call_play_dtmf (call, digits, error);
+  connection = ot_session_lookup_connection (session, connection_id);
+  g_set_error (error, GW_ERROR, GW_ERROR_NOT_FOUND, connection ?
+      "connection %s is not a SIP call" : "connection %s not found",
+      connection_id);
   return FALSE;
 }

@@ -82,10 +82,14 @@ gboolean gw_gateway_dial (GwGateway * self, OtSession * session,
     GwDialRequest * request, GwDialReply * reply, GError ** error);
 
 /* Plays `digits` (checked by gw_dtmf_digits_validate: 0-9 * # and p, a
- * 500 ms pause) to the SIP leg `connection_id` of `session`, or to every
- * SIP leg of it when NULL.  GW_ERROR_NOT_FOUND when `connection_id` is not
- * a SIP leg of the session (unknown, or another kind of connection);
- * GW_ERROR_NOT_IMPLEMENTED otherwise for now (DTMF comes later). */
+ * 500 ms pause) to the SIP leg `connection_id` of `session` (queued until
+ * the answer when it is still ringing), or, when NULL, to every SIP leg of
+ * the session that is answered (ringing and held ones are skipped).  Per
+ * call the digits queue after earlier requests (gw_call_play_dtmf).
+ * GW_ERROR_NOT_FOUND when `connection_id` is not a SIP leg of the session
+ * (unknown, or another kind of connection) or, session-wide, when no SIP
+ * leg is answered; GW_ERROR_UNAVAILABLE when a call's queue is full,
+ * GW_ERROR_CONFLICT when the connection's call is on hold. */
 gboolean gw_gateway_play_dtmf (GwGateway * self, OtSession * session,
     const gchar * connection_id, const gchar * digits, GError ** error);
 

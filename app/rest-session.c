@@ -168,6 +168,11 @@ add_stream (JsonBuilder * b, OtStream * stream)
   json_builder_set_member_name (b, "layoutClassList");
   json_builder_begin_array (b);
   json_builder_end_array (b);
+  /* Beyond the platform's fields (the SDKs ignore unknown ones): FALSE
+   * while the stream is muted (force mute, or a SIP caller's *6), as a
+   * client's stream.hasAudio. */
+  json_builder_set_member_name (b, "hasAudio");
+  json_builder_add_boolean_value (b, !ot_stream_is_muted (stream));
   json_builder_end_object (b);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* play-dtmf over real HTTP: the digit rules, and the route's answers for
- * sessions and connections that are not there or are not SIP legs.  No
- * SIP legs exist yet: a valid session-wide request answers 501. */
+ * sessions and connections that are not there or are not SIP legs.  The
+ * session has no SIP leg: a valid session-wide request answers 404
+ * (test-call-dtmf.c plays to real ones). */
 #include <gst/gst.h>
 #include <string.h>
 
@@ -136,9 +137,9 @@ test_statuses (DtmfFixture * f, gconstpointer data)
 
   ot_hub_remove_session (ot_hub_get_default (), ot_session_get_id (gone));
   {
-    /* Every SIP leg: accepted, then refused by the SIP side for now. */
+    /* Every SIP leg: accepted, but there is none to play to. */
     g_autoptr (RestReply) r = play (f, "/play-dtmf", ok);
-    assert_error (r, 501, "DTMF is not available yet");
+    assert_error (r, 404, "has no answered SIP call");
   }
   {
     /* A connection of the session that is not a SIP leg. */
