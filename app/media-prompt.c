@@ -10,9 +10,9 @@
  *   queued remainder could only be dropped by flushing, and a flush would
  *   reach the mixer's pad and reset its segment.
  * - It stamps every slice itself in running time and releases it on the
- *   clock at its start, one slice ahead at most: the mixer gets the prompt
- *   exactly when it is due, contiguous within a play, and never more than
- *   20 ms of it is committed when a new play or stop comes.
+ *   clock shortly (LEAD) before it is due: the mixer gets the prompt in
+ *   time, contiguous within a play, and little of it is committed when a
+ *   new play or stop comes.
  * Slices share the embedded PCM (gst_buffer_copy_region shares memory): no
  * sample is ever copied.
  */
@@ -25,9 +25,9 @@ GST_DEBUG_CATEGORY_STATIC (gw_media_prompt_debug);
 #define SLICE_SAMPLES (GW_PROMPT_RATE / 50)
 #define SLICE_BYTES (SLICE_SAMPLES * GW_PROMPT_BYTES_PER_SAMPLE)
 /* A slice leaves this long before its time: the mixer holds it on its pad
- * and never has to mix without it when this thread is late waking up on a
- * busy machine.  It is also how late a new play or a stop can take effect. */
-#define LEAD (20 * GST_MSECOND)
+ * and does not have to mix without it when this thread wakes up late on a
+ * busy machine.  A new play or a stop takes effect this much later. */
+#define LEAD (40 * GST_MSECOND)
 
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
     GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (GW_PROMPT_CAPS));
@@ -243,8 +243,7 @@ gw_media_prompt_create (GstPushSrc * src, GstBuffer ** buffer)
       start_run (self);
     pts = run_time (self, self->run_samples);
     /* Paused meanwhile: wait again, on the base time of the next PLAYING. */
-    if (wait_until (self, pts > LEAD ? pts - LEAD : 0) ==
-        GST_CLOCK_UNSCHEDULED)
+    if (wait_until (self, pts > LEAD ? pts - LEAD : 0) == GST_CLOCK_UNSCHEDULED)
       continue;
     if (self->flushing || self->pcm == NULL)
       continue;

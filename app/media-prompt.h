@@ -18,12 +18,13 @@ G_DECLARE_FINAL_TYPE (GwMediaPrompt, gw_media_prompt, GW, MEDIA_PROMPT,
  * call's audiomixer; it is live and stamps its buffers in running time. */
 GstElement *gw_media_prompt_new (const gchar * name);
 
-/* Plays @prompt from its start, interrupting the one playing if any.  Any
- * thread, any state: a prompt asked for before PLAYING starts when the
- * element reaches PLAYING; going down to READY forgets it. */
+/* Plays @prompt from its start, interrupting the one playing if any (what
+ * the mixer already holds of it, at most 60 ms, still plays).  Any thread,
+ * any state: a prompt asked for before PLAYING starts when the element
+ * reaches PLAYING; going down to READY forgets it. */
 void gw_media_prompt_play (GwMediaPrompt * self, GwPrompt prompt);
 
-/* Cuts the playing prompt short (no-op when idle). */
+/* Cuts the playing prompt short, as a new play would (no-op when idle). */
 void gw_media_prompt_stop (GwMediaPrompt * self);
 
 G_END_DECLS
