@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "gw-error.h"
 
-G_DEFINE_QUARK (gw-error-quark, gw_error);
+G_DEFINE_QUARK (gw - error - quark, gw_error);
 
 guint
 gw_error_to_http_status (const GError * error)

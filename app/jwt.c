@@ -47,7 +47,8 @@ gw_base64url_decode (const gchar * text, gsize * out_len)
 static gchar *
 object_to_b64 (JsonObject * object)
 {
-  g_autoptr (JsonNode) node = json_node_init_object (json_node_alloc (), object);
+  g_autoptr (JsonNode) node =
+      json_node_init_object (json_node_alloc (), object);
   g_autofree gchar *json = json_to_string (node, FALSE);
 
   return gw_base64url_encode ((const guchar *) json, strlen (json));
