@@ -126,6 +126,9 @@ on_answered (GwSipCall * sip, const gchar * sdp_answer, gpointer user_data)
 
   if (self->end_code)
     return;
+  /* The answer is read against our offer's keys: a secure offer takes
+   * only a secure answer (INVALID "not encrypted" otherwise: 488). */
+  p->local_srtp = self->local.srtp;
   if (sdp_answer == NULL)
     g_set_error (&error, GW_ERROR, GW_ERROR_INVALID, "no SDP answer");
   else if (gw_sip_sdp_parse_answer (sdp_answer, p, &error))
@@ -139,9 +142,12 @@ on_answered (GwSipCall * sip, const gchar * sdp_answer, gpointer user_data)
       gw_call_end (self, GW_CALL_UNEXPECTED_CLEARING);
     return;
   }
-  GST_INFO ("call %s: answered, %s/%u to %s:%u", self->id,
+  /* The mode and suite only: keys are never logged. */
+  GST_INFO ("call %s: answered, %s/%u to %s:%u, %s%s%s", self->id,
       gw_audio_codec_to_string (p->codec), p->clock_rate, p->remote_address,
-      p->remote_rtp_port);
+      p->remote_rtp_port, gw_srtp_mode_to_string (p->srtp),
+      p->srtp_suite ? " " : "", p->srtp_suite ?
+      gw_srtp_suite_to_string (p->srtp_suite) : "");
   gw_call_timers_answered (&self->timers, g_get_monotonic_time ());
   gw_call_set_state (self, GW_CALL_STATE_ACTIVE);
   if (gw_media_params_is_hold (p)) {
@@ -231,6 +237,7 @@ on_offer_answered (GwSipCall * sip, guint status, const gchar * phrase,
 
   if (self->end_code || status >= 300)
     return;
+  params.local_srtp = self->local.srtp;
   if (sdp_answer == NULL)
     g_set_error (&error, GW_ERROR, GW_ERROR_INVALID, "no SDP answer");
   else if (gw_sip_sdp_parse_answer (sdp_answer, &params, &error))
@@ -253,6 +260,37 @@ static const GwSipCallCallbacks sip_callbacks = {
   .terminated = on_terminated,
 };
 
+/* Our keys for a secure call (secure: true), the same in every SDP of the
+ * call: SDES keys, or for DTLS the fingerprint of the bridge's
+ * certificate, as the settings' secure-media says.  A failure here is
+ * ours, not the caller's: GW_ERROR_FAILED (500). */
+static gboolean
+init_secure_media (GwCall * self, const GwCallEnv * env, GError ** error)
+{
+  GwSrtpMode mode = env->settings->secure_media;
+  const gchar *pem = NULL;
+  g_autoptr (GError) err = NULL;
+
+  /* Never a silent downgrade to plain RTP. */
+  if (mode == GW_SRTP_NONE)
+    g_set_error (&err, GW_ERROR, GW_ERROR_FAILED, "secure-media is unset");
+  else if (mode == GW_SRTP_DTLS)
+    pem = gw_media_bridge_get_dtls_certificate (self->bridge, &err);
+  if (err == NULL)
+    gw_srtp_local_init (&self->local.srtp, mode, pem, &err);
+  if (err) {
+    GST_ERROR ("call %s: no %s keys: %s", self->id,
+        gw_srtp_mode_to_string (mode), err->message);
+    g_set_error (error, GW_ERROR, GW_ERROR_FAILED,
+        "cannot set up secure media (%s): %s",
+        gw_srtp_mode_to_string (mode), err->message);
+    return FALSE;
+  }
+  GST_INFO ("call %s: secure media, offering %s", self->id,
+      gw_srtp_mode_to_string (mode));
+  return TRUE;
+}
+
 gboolean
 gw_call_prepare_media (GwCall * self, const GwCallEnv * env, GError ** error)
 {
@@ -272,6 +310,8 @@ gw_call_prepare_media (GwCall * self, const GwCallEnv * env, GError ** error)
   g_signal_connect (self->bridge, "error", G_CALLBACK (on_media_error), self);
   g_signal_connect (self->bridge, "first-rtp-received",
       G_CALLBACK (on_first_rtp), self);
+  if (self->request->secure && !init_secure_media (self, env, error))
+    return FALSE;
   self->local_address = g_strdup (gw_sip_agent_get_public_address (env->agent));
   self->local.address = self->local_address;
   self->local.rtp_port = gw_media_bridge_get_rtp_port (self->bridge);

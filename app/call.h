@@ -13,14 +13,21 @@
  * exactly one callDestroyed, last, and the "ended" signal.
  *
  * Reasons of callDestroyed: the final status of a failed INVITE (3xx-6xx,
- * 401/407 after our one authentication attempt, 408/503 generated locally);
+ * 401/407 after our one authentication attempt, 408/503 generated locally;
+ * a SIP over TLS failure is 503 with the phrase "TLS: <why>");
  * 408 ring timeout; 488 "Not Acceptable Here" when the far end's 2xx
- * carries no usable SDP answer (no answer, no codec in common, or media
- * the bridge cannot serve): the call was technically answered but never
- * had media, which 488 says better than a generic 703; 700 Normal Clearing
+ * carries no usable SDP answer (no answer, no codec in common, media the
+ * bridge cannot serve, an unencrypted answer to a secure offer): the call
+ * was technically answered (so it gets a BYE) but never had media, which
+ * 488 says better than a generic 703; 700 Normal Clearing
  * (either side hung up on purpose, force disconnect, shutdown); 703
  * Unexpected Clearing (transport failure mid-call, media pipeline error);
  * 704 no RTP after the answer; 705 max duration; 706 RTP stopped.
+ *
+ * Secure calls (the dial's secure: true): the offer is SRTP, SDES or
+ * DTLS-SRTP as the settings' secure-media says, and the call never falls
+ * back to plain RTP; the signalling is TLS when the URI says so (sips:,
+ * ;transport=tls), independently of secure.
  *
  * Main thread only (the thread-default context at creation). */
 #pragma once
@@ -68,10 +75,10 @@ G_DECLARE_FINAL_TYPE (GwCall, gw_call, GW, CALL, GObject);
  * request's project.  On success the connection and stream are in the
  * session, callCreated and callUpdated DIALING are queued and the INVITE is
  * on its way.  On failure nothing is left behind and no event is sent:
- * GW_ERROR_NOT_IMPLEMENTED for secure (SRTP) or video calls and sips:/TLS,
- * GW_ERROR_INVALID for what the SIP side refuses (URI, header,
- * credentials), GW_ERROR_UNAVAILABLE when out of RTP ports or the SIP agent
- * is shut down. */
+ * GW_ERROR_NOT_IMPLEMENTED for video calls, GW_ERROR_INVALID for what the
+ * SIP side refuses (URI, header, credentials), GW_ERROR_UNAVAILABLE when
+ * out of RTP ports or the SIP agent is shut down, GW_ERROR_FAILED when a
+ * secure call cannot have its keys (no DTLS certificate, no randomness). */
 GwCall *gw_call_new (const GwCallEnv * env, OtSession * session,
     GwDialRequest * request, GError ** error);
 

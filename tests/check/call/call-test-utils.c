@@ -227,12 +227,19 @@ call_receiver_assert (CallReceiver * rx, const gchar * call_id,
 /* ---- a gateway in the test process ---- */
 
 gchar *
-call_settings_text (const gchar * callback_url, const gchar * calls)
+call_settings_text_full (const gchar * callback_url, const gchar * sip,
+    const gchar * calls)
 {
   return g_strdup_printf ("[http]\naddress=127.0.0.1\nport=0\n"
-      "[sip]\naddress=127.0.0.1\nport=0\n" "[calls]\n%s"
+      "[sip]\naddress=127.0.0.1\nport=0\n%s" "[calls]\n%s"
       "[project " TEST_API_KEY "]\nsecret=" TEST_SECRET "\n"
-      "callback-url=%s\n", calls ? calls : "", callback_url);
+      "callback-url=%s\n", sip ? sip : "", calls ? calls : "", callback_url);
+}
+
+gchar *
+call_settings_text (const gchar * callback_url, const gchar * calls)
+{
+  return call_settings_text_full (callback_url, NULL, calls);
 }
 
 gchar *
@@ -252,12 +259,19 @@ call_client_token (const gchar * session_id, const gchar * data)
 void
 call_fixture_setup (CallFixture * f, const gchar * calls)
 {
+  call_fixture_setup_full (f, NULL, calls);
+}
+
+void
+call_fixture_setup_full (CallFixture * f, const gchar * sip,
+    const gchar * calls)
+{
   g_autoptr (GError) error = NULL;
   g_autofree gchar *text = NULL;
   GwSettings *settings;
 
   f->rx = call_receiver_new ();
-  text = call_settings_text (call_receiver_get_url (f->rx), calls);
+  text = call_settings_text_full (call_receiver_get_url (f->rx), sip, calls);
   settings = gw_settings_new_from_data (text, -1, "call-test.conf", &error);
   g_assert_no_error (error);
   f->rest.gateway = gw_gateway_new (settings);

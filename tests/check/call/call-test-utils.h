@@ -47,6 +47,9 @@ JsonObject *call_receiver_find (CallReceiver * rx, const gchar * call_id,
  * project TEST_API_KEY posting callbacks to @callback_url; @calls: more
  * "key=value\n" lines for [calls] (NULL = the defaults). */
 gchar *call_settings_text (const gchar * callback_url, const gchar * calls);
+/* The same with more "key=value\n" lines for [sip] (NULL = none). */
+gchar *call_settings_text_full (const gchar * callback_url,
+    const gchar * sip, const gchar * calls);
 
 typedef struct
 {
@@ -58,6 +61,9 @@ typedef struct
 } CallFixture;
 
 void call_fixture_setup (CallFixture * f, const gchar * calls);
+/* With more [sip] lines (TLS, secure-media). */
+void call_fixture_setup_full (CallFixture * f, const gchar * sip,
+    const gchar * calls);
 /* Stops the gateway (every call left is hung up) and checks nothing of the
  * calls stayed behind: no call, no RTP port in use. */
 void call_fixture_teardown (CallFixture * f);
