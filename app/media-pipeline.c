@@ -475,14 +475,36 @@ gw_media_pipeline_play (GwMediaPipeline * self)
   return gst_element_set_state (self->pipeline, GST_STATE_PLAYING);
 }
 
+static void
+disconnect_element (const GValue * item, gpointer self)
+{
+  g_signal_handlers_disconnect_by_data (g_value_get_object (item), self);
+}
+
+/* Someone may still hold an element after we let go (a bus message names
+ * rtpbin as its source, say): its dispose then removes its pads, and a
+ * "pad-removed" handler must not run on a freed pipeline. */
+static void
+disconnect_handlers (GwMediaPipeline * self)
+{
+  GstIterator *it = gst_bin_iterate_recurse (GST_BIN (self->pipeline));
+
+  while (gst_iterator_foreach (it, disconnect_element, self) ==
+      GST_ITERATOR_RESYNC)
+    gst_iterator_resync (it);
+  gst_iterator_free (it);
+}
+
 void
 gw_media_pipeline_free (GwMediaPipeline * self)
 {
   if (self == NULL)
     return;
   /* Joins the streaming threads: no handler runs after this. */
-  if (self->pipeline)
+  if (self->pipeline) {
     gst_element_set_state (self->pipeline, GST_STATE_NULL);
+    disconnect_handlers (self);
+  }
   gst_clear_object (&self->rtp_sink);
   gst_clear_object (&self->rtcp_sink);
   gst_clear_object (&self->recv_funnel);
