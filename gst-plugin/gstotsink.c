@@ -44,6 +44,7 @@
 
 #include "gstotelements.h"
 #include "gstottracksink.h"
+#include "gstotcommon.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_ot_sink_debug);
 #define GST_CAT_DEFAULT gst_ot_sink_debug
@@ -109,7 +110,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_VIDEO_TYPE OT_VIDEO_TYPE_CAMERA
-#define DEFAULT_CREATE_SESSION TRUE
+#define DEFAULT_CREATE_SESSION GST_OT_DEFAULT_CREATE_SESSION
 #define DEFAULT_SYNC TRUE
 #define DEFAULT_ASYNC TRUE
 
@@ -313,28 +314,6 @@ gst_ot_sink_stream_muted_changed (OtStream * stream, GParamSpec * pspec,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MUTED]);
 }
 
-static OtSession *
-gst_ot_sink_get_session (GstOtSink * self, const gchar * session_id,
-    gboolean create)
-{
-  OtHub *hub = ot_hub_get_default ();
-  OtSession *session;
-
-  if (!session_id[0]) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No session to publish into."), ("the session-id property is empty"));
-    return NULL;
-  }
-  if (create)
-    return ot_hub_ensure_session (hub, session_id);
-  session = ot_hub_lookup_session (hub, session_id);
-  if (!session)
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("Session %s does not exist.", session_id),
-        ("create-session is FALSE and the hub has no session %s", session_id));
-  return session;
-}
-
 /* The stream: ours, or the one named by stream-id when it already exists
  * under our connection (the gateway pre-creates a SIP leg's stream). */
 static OtStream *
@@ -452,7 +431,8 @@ gst_ot_sink_publish (GstOtSink * self)
   muted = self->muted;
   GST_OBJECT_UNLOCK (self);
 
-  session = gst_ot_sink_get_session (self, session_id, create);
+  session = gst_ot_element_get_session (GST_ELEMENT (self), session_id, create,
+      "No session to publish into.");
   if (!session)
     return FALSE;
   connection = gst_ot_sink_get_connection (self, session, connection_id,
@@ -641,10 +621,7 @@ gst_ot_sink_install_properties (GObjectClass * gobject_class)
       "Subscribers receive silence instead of the stream's audio; also "
       "follows force mute from the session", FALSE,
       rw | GST_PARAM_MUTABLE_PLAYING);
-  properties[PROP_CREATE_SESSION] = g_param_spec_boolean ("create-session",
-      "Create session", "Create the session on first use when it does not "
-      "exist (a standalone process); FALSE: an unknown session is an error "
-      "(the gateway manages sessions)", DEFAULT_CREATE_SESSION, ready);
+  properties[PROP_CREATE_SESSION] = gst_ot_param_spec_create_session ();
   properties[PROP_SYNC] = g_param_spec_boolean ("sync", "Sync",
       "Publish each buffer at its time on the clock (as basesink's sync); "
       "FALSE publishes as fast as data arrives", DEFAULT_SYNC,

@@ -54,6 +54,7 @@
 
 #include "gstotelements.h"
 #include "gstotsrcpad.h"
+#include "gstotcommon.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_ot_src_debug);
 #define GST_CAT_DEFAULT gst_ot_src_debug
@@ -121,7 +122,7 @@ enum
 static GParamSpec *properties[N_PROPS];
 
 #define DEFAULT_LATENCY_MS 20
-#define DEFAULT_CREATE_SESSION TRUE
+#define DEFAULT_CREATE_SESSION GST_OT_DEFAULT_CREATE_SESSION
 
 /* ---- waking the streaming thread (any thread) ---- */
 
@@ -460,29 +461,16 @@ halt:
 static OtSession *
 gst_ot_src_get_session (GstOtSrc * self)
 {
-  OtHub *hub = ot_hub_get_default ();
   g_autofree gchar *session_id = NULL;
   gboolean create;
-  OtSession *session;
 
   GST_OBJECT_LOCK (self);
   session_id = g_strdup (self->session_id);
   create = self->create_session;
   GST_OBJECT_UNLOCK (self);
 
-  if (!session_id || !session_id[0]) {
-    GST_ELEMENT_ERROR (self, RESOURCE, SETTINGS,
-        ("No session to subscribe to."), ("the session-id property is empty"));
-    return NULL;
-  }
-  if (create)
-    return ot_hub_ensure_session (hub, session_id);
-  session = ot_hub_lookup_session (hub, session_id);
-  if (!session)
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
-        ("Session %s does not exist.", session_id),
-        ("create-session is FALSE and the hub has no session %s", session_id));
-  return session;
+  return gst_ot_element_get_session (GST_ELEMENT (self), session_id, create,
+      "No session to subscribe to.");
 }
 
 static gboolean
@@ -669,11 +657,7 @@ gst_ot_src_install_properties (GObjectClass * gobject_class)
       "The live latency reported downstream, in milliseconds: how late a "
       "buffer may arrive from the publisher", 0, 10000, DEFAULT_LATENCY_MS,
       rw | GST_PARAM_MUTABLE_PLAYING);
-  properties[PROP_CREATE_SESSION] = g_param_spec_boolean ("create-session",
-      "Create session", "Create the session on first use when it does not "
-      "exist (a standalone process); FALSE: an unknown session is an error "
-      "(the gateway manages sessions)", DEFAULT_CREATE_SESSION,
-      rw | GST_PARAM_MUTABLE_READY);
+  properties[PROP_CREATE_SESSION] = gst_ot_param_spec_create_session ();
   g_object_class_install_properties (gobject_class, N_PROPS, properties);
 }
 

@@ -183,21 +183,45 @@ ot_session_add_connection (OtSession * session, const gchar * connection_id,
   return connection;
 }
 
-OtConnection *
-ot_session_lookup_connection (OtSession * session, const gchar * connection_id)
+/* A new ref to what `table` (an index of the session) holds under `key`,
+ * or NULL: connections and streams are looked up the same way. */
+static gpointer
+lookup_ref (OtSession * session, GHashTable * table, const gchar * key)
 {
-  OtConnection *connection;
+  gpointer object;
 
-  g_return_val_if_fail (OT_IS_SESSION (session), NULL);
-  if (connection_id == NULL)
+  if (key == NULL)
     return NULL;
 
   g_mutex_lock (&session->lock);
-  connection = g_hash_table_lookup (session->connections, connection_id);
-  if (connection)
-    g_object_ref (connection);
+  object = g_hash_table_lookup (table, key);
+  if (object)
+    g_object_ref (object);
   g_mutex_unlock (&session->lock);
-  return connection;
+  return object;
+}
+
+/* Refs to the objects of `*array` (an ordered list of the session, read
+ * under its lock: ot_session_remove_all() replaces it), in that order. */
+static GList *
+list_refs (OtSession * session, GPtrArray ** array)
+{
+  GList *list = NULL;
+  guint i;
+
+  g_mutex_lock (&session->lock);
+  for (i = (*array)->len; i > 0; i--)
+    list = g_list_prepend (list,
+        g_object_ref (g_ptr_array_index (*array, i - 1)));
+  g_mutex_unlock (&session->lock);
+  return list;
+}
+
+OtConnection *
+ot_session_lookup_connection (OtSession * session, const gchar * connection_id)
+{
+  g_return_val_if_fail (OT_IS_SESSION (session), NULL);
+  return lookup_ref (session, session->connections, connection_id);
 }
 
 /* Takes the streams of `connection_id` (or all when NULL) out of the
@@ -276,16 +300,8 @@ ot_session_remove_connection (OtSession * session, const gchar * connection_id)
 GList *
 ot_session_list_connections (OtSession * session)
 {
-  GList *list = NULL;
-  guint i;
-
   g_return_val_if_fail (OT_IS_SESSION (session), NULL);
-  g_mutex_lock (&session->lock);
-  for (i = session->connection_order->len; i > 0; i--)
-    list = g_list_prepend (list,
-        g_object_ref (g_ptr_array_index (session->connection_order, i - 1)));
-  g_mutex_unlock (&session->lock);
-  return list;
+  return list_refs (session, &session->connection_order);
 }
 
 void
@@ -365,18 +381,8 @@ ot_session_add_stream (OtSession * session, OtConnection * connection,
 OtStream *
 ot_session_lookup_stream (OtSession * session, const gchar * stream_id)
 {
-  OtStream *stream;
-
   g_return_val_if_fail (OT_IS_SESSION (session), NULL);
-  if (stream_id == NULL)
-    return NULL;
-
-  g_mutex_lock (&session->lock);
-  stream = g_hash_table_lookup (session->stream_index, stream_id);
-  if (stream)
-    g_object_ref (stream);
-  g_mutex_unlock (&session->lock);
-  return stream;
+  return lookup_ref (session, session->stream_index, stream_id);
 }
 
 gboolean
@@ -406,16 +412,8 @@ ot_session_remove_stream (OtSession * session, const gchar * stream_id)
 GList *
 ot_session_list_streams (OtSession * session)
 {
-  GList *list = NULL;
-  guint i;
-
   g_return_val_if_fail (OT_IS_SESSION (session), NULL);
-  g_mutex_lock (&session->lock);
-  for (i = session->streams->len; i > 0; i--)
-    list = g_list_prepend (list,
-        g_object_ref (g_ptr_array_index (session->streams, i - 1)));
-  g_mutex_unlock (&session->lock);
-  return list;
+  return list_refs (session, &session->streams);
 }
 
 /* ---- force mute ---- */

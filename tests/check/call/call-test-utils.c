@@ -310,6 +310,18 @@ call_fixture_teardown (CallFixture * f)
   while (g_main_context_iteration (NULL, FALSE));
 }
 
+void
+call_test_setup (CallFixture * f, gconstpointer data)
+{
+  call_fixture_setup (f, NULL);
+}
+
+void
+call_test_teardown (CallFixture * f, gconstpointer data)
+{
+  call_fixture_teardown (f);
+}
+
 OtSession *
 call_fixture_get_session (CallFixture * f)
 {

@@ -68,6 +68,15 @@ void call_fixture_setup_full (CallFixture * f, const gchar * sip,
  * calls stayed behind: no call, no RTP port in use. */
 void call_fixture_teardown (CallFixture * f);
 
+/* g_test_add() fixture functions for the plain gateway (no [calls] limit,
+ * no extra [sip] lines); data is unused. */
+void call_test_setup (CallFixture * f, gconstpointer data);
+void call_test_teardown (CallFixture * f, gconstpointer data);
+/* Adds a test case `func` at `path` run on the plain gateway. */
+#define call_test_add(path, func) \
+  g_test_add ((path), CallFixture, NULL, call_test_setup, (func), \
+      call_test_teardown)
+
 /* A Node-style client token (JWT) for the session, role publisher. */
 gchar *call_client_token (const gchar * session_id, const gchar * data);
 /* The dial body for the fixture's session with @sip (a JSON object). */

@@ -525,26 +525,12 @@ test_baresip (CallFixture * f, gconstpointer data)
       "callDestroyed(700 Normal Clearing)");
 }
 
-static void
-setup (CallFixture * f, gconstpointer data)
-{
-  call_fixture_setup (f, NULL);
-}
-
-static void
-teardown (CallFixture * f, gconstpointer data)
-{
-  call_fixture_teardown (f);
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/call-dtmf/on-the-wire", CallFixture, NULL, setup,
-      test_on_the_wire, teardown);
-  g_test_add ("/call-dtmf/baresip", CallFixture, NULL, setup, test_baresip,
-      teardown);
+  call_test_add ("/call-dtmf/on-the-wire", test_on_the_wire);
+  call_test_add ("/call-dtmf/baresip", test_baresip);
   return g_test_run ();
 }

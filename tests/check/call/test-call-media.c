@@ -128,24 +128,12 @@ test_two_calls_and_a_publisher (CallFixture * f, gconstpointer data)
   call_publisher_free (publisher);
 }
 
-static void
-setup (CallFixture * f, gconstpointer data)
-{
-  call_fixture_setup (f, NULL);
-}
-
-static void
-teardown (CallFixture * f, gconstpointer data)
-{
-  call_fixture_teardown (f);
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/call-media/two-calls-and-a-publisher", CallFixture, NULL,
-      setup, test_two_calls_and_a_publisher, teardown);
+  call_test_add ("/call-media/two-calls-and-a-publisher",
+      test_two_calls_and_a_publisher);
   return g_test_run ();
 }

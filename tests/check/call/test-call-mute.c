@@ -387,26 +387,12 @@ test_force_mute (CallFixture * f, gconstpointer data)
       "HANGUP callDestroyed(700 Normal Clearing)");
 }
 
-static void
-setup (CallFixture * f, gconstpointer data)
-{
-  call_fixture_setup (f, NULL);
-}
-
-static void
-teardown (CallFixture * f, gconstpointer data)
-{
-  call_fixture_teardown (f);
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/call-mute/star-six", CallFixture, NULL, setup, test_star_six,
-      teardown);
-  g_test_add ("/call-mute/force-mute", CallFixture, NULL, setup,
-      test_force_mute, teardown);
+  call_test_add ("/call-mute/star-six", test_star_six);
+  call_test_add ("/call-mute/force-mute", test_force_mute);
   return g_test_run ();
 }

@@ -94,24 +94,11 @@ test_sequential_calls (CallFixture * f, gconstpointer data)
   g_assert_cmpuint (call_count_threads (), <=, base.threads);
 }
 
-static void
-setup (CallFixture * f, gconstpointer data)
-{
-  call_fixture_setup (f, NULL);
-}
-
-static void
-teardown (CallFixture * f, gconstpointer data)
-{
-  call_fixture_teardown (f);
-}
-
 int
 main (int argc, char **argv)
 {
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/call-resources/sequential-calls", CallFixture, NULL, setup,
-      test_sequential_calls, teardown);
+  call_test_add ("/call-resources/sequential-calls", test_sequential_calls);
   return g_test_run ();
 }
