@@ -450,6 +450,21 @@ on_flush_deadline (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* At shutdown an event waiting out a long back-off would otherwise miss the
+ * flush: try every waiting one once more, now. */
+static void
+hurry_retries (GwCallbacks * self)
+{
+  GHashTableIter iter;
+  CallQueue *queue;
+
+  g_hash_table_iter_init (&iter, self->queues);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) & queue)) {
+    if (queue->retry != NULL)
+      g_source_set_ready_time (queue->retry, 0);
+  }
+}
+
 gboolean
 gw_callbacks_flush (GwCallbacks * self, guint timeout_ms)
 {
@@ -460,6 +475,7 @@ gw_callbacks_flush (GwCallbacks * self, guint timeout_ms)
   g_return_val_if_fail (GW_IS_CALLBACKS (self), FALSE);
 
   hold = g_object_ref (self);
+  hurry_retries (self);
   deadline = g_timeout_source_new (timeout_ms);
   g_source_set_callback (deadline, on_flush_deadline, &expired, NULL);
   g_source_attach (deadline, self->context);

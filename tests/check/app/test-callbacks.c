@@ -666,6 +666,32 @@ test_flush_deadline (void)
   receiver_free (rx);
 }
 
+/* An event waiting out a long back-off is retried at once by flush. */
+static void
+test_flush_hurries_retries (void)
+{
+  Receiver *rx = receiver_new (0);
+  g_autoptr (GwCallbacks) cb = gw_callbacks_new ();
+  gint64 start, elapsed_ms;
+
+  g_queue_push_tail (&rx->statuses, GUINT_TO_POINTER (503));
+  gw_callbacks_set_retry (cb, 60000, 60000, 300000);
+  send_call_event (cb, rx->url, NULL, "call-h", 0);
+  while (rx->requests->len < 1)
+    g_main_context_iteration (NULL, TRUE);
+  /* the 503 was answered; the event now waits a minute for its retry */
+  spin (100);
+  g_assert_cmpuint (gw_callbacks_get_n_pending (cb), ==, 1);
+
+  start = g_get_monotonic_time ();
+  g_assert_true (gw_callbacks_flush (cb, 5000));
+  elapsed_ms = (g_get_monotonic_time () - start) / 1000;
+  g_assert_cmpint (elapsed_ms, <, 5000);
+  g_assert_cmpuint (rx->requests->len, ==, 2);
+  assert_call_sequence (rx->accepted, "call-h", 0, 0);
+  receiver_free (rx);
+}
+
 static void
 drop_message (const gchar * domain, GLogLevelFlags level,
     const gchar * message, gpointer data)
@@ -690,5 +716,7 @@ main (int argc, char **argv)
   g_test_add_func ("/callbacks/interleaved", test_interleaved);
   g_test_add_func ("/callbacks/max-queued", test_max_queued);
   g_test_add_func ("/callbacks/flush-deadline", test_flush_deadline);
+  g_test_add_func ("/callbacks/flush-hurries-retries",
+      test_flush_hurries_retries);
   return g_test_run ();
 }
