@@ -159,28 +159,36 @@ bt_audio_reset (BtAudio * audio)
 
 typedef struct
 {
-  BtAudio *audio;
+  GMutex *lock;
+  GArray *array;
   guint n;
-} AudioWait;
+} ArrayWait;
 
 static gboolean
-audio_has (gpointer data)
+array_has (gpointer data)
 {
-  AudioWait *w = data;
+  ArrayWait *w = data;
   gboolean done;
 
-  g_mutex_lock (&w->audio->lock);
-  done = w->audio->samples->len >= w->n;
-  g_mutex_unlock (&w->audio->lock);
+  g_mutex_lock (w->lock);
+  done = w->array->len >= w->n;
+  g_mutex_unlock (w->lock);
   return done;
+}
+
+gboolean
+bt_wait_array_len (GMutex * lock, GArray * array, guint n, guint timeout_ms)
+{
+  ArrayWait w = { lock, array, n };
+
+  return bt_wait (array_has, &w, timeout_ms);
 }
 
 gboolean
 bt_audio_wait (BtAudio * audio, guint ms, guint timeout_ms)
 {
-  AudioWait w = { audio, audio->rate * ms / 1000 };
-
-  return bt_wait (audio_has, &w, timeout_ms);
+  return bt_wait_array_len (&audio->lock, audio->samples,
+      audio->rate * ms / 1000, timeout_ms);
 }
 
 /* A copy of the samples, as doubles. */

@@ -18,6 +18,10 @@ gboolean bt_wait (gboolean (*done) (gpointer data), gpointer data,
     guint timeout_ms);
 /* Runs the default main context for ms. */
 void bt_run (guint ms);
+/* bt_wait until array (guarded by lock) holds n elements; the array is
+ * filled from streaming threads and only ever resized, never replaced. */
+gboolean bt_wait_array_len (GMutex * lock, GArray * array, guint n,
+    guint timeout_ms);
 
 /* An even first port of n consecutive ports that 127.0.0.1 has free now,
  * around the kernel's ephemeral ports. */

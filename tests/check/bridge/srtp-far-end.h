@@ -7,6 +7,8 @@
 #pragma once
 
 #include "bridge-test-utils.h"
+#include "media-bridge.h"
+#include "ot-hub.h"
 
 G_BEGIN_DECLS
 
@@ -72,6 +74,33 @@ gboolean sf_far_end_wait_plain (SfFarEnd * far, guint n, guint timeout_ms);
 guint sf_far_end_assert_encrypted (SfFarEnd * far, guint tag_len);
 /* DTLS records the socket received. */
 guint sf_far_end_count_dtls (SfFarEnd * far);
+
+/* ---- the bridge under test ---- */
+
+#define SF_SIP_CONNECTION "sip-conn"
+#define SF_SIP_STREAM "sip-stream"
+
+/* A session with the call's connection and stream, as the gateway makes
+ * them at dial time, and a bridge for the call on two free ports. */
+typedef struct
+{
+  gchar *session_id;
+  OtSession *session;
+  OtStream *stream;
+  GwMediaPorts *ports;
+  GwMediaBridge *bridge;
+} SfCall;
+
+/* Names the session and call after prefix and a per-process counter. */
+void sf_call_setup (SfCall * call, const gchar * prefix);
+/* Frees all of it, checking that the bridge gave its ports back. */
+void sf_call_teardown (SfCall * call);
+/* gw_media_bridge_start / _update that must succeed. */
+void sf_call_start (SfCall * call, const GwMediaParams * params);
+void sf_call_update (SfCall * call, const GwMediaParams * params);
+
+/* The tone of freq dominates the next 500 ms heard on audio. */
+void sf_assert_tone (BtAudio * audio, gdouble freq, guint timeout_ms);
 
 /* A self-signed certificate and its key (PEM) made with openssl(1). */
 gchar *sf_make_certificate (void);

@@ -8,21 +8,13 @@
 #include <gst/check/gstcheck.h>
 
 #include "gw-error.h"
-#include "media-bridge.h"
-#include "ot-hub.h"
 #include "srtp-far-end.h"
 
 #define TIMEOUT_MS 15000
-#define SIP_CONNECTION "sip-conn"
-#define SIP_STREAM "sip-stream"
 
 typedef struct
 {
-  gchar *session_id;
-  OtSession *session;
-  OtStream *stream;
-  GwMediaPorts *ports;
-  GwMediaBridge *bridge;
+  SfCall call;
   GwMediaParams params;
   guint n_errors;
   GError *error;
@@ -45,50 +37,17 @@ on_error (GwMediaBridge * bridge, GError * error, gpointer data)
 static void
 setup (void)
 {
-  static guint counter;
-  g_autoptr (OtConnection) connection = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *call_id = NULL;
-  guint first;
-  GwMediaBridgeConfig config = {
-    .bind_address = "127.0.0.1",
-    .connection_id = SIP_CONNECTION,
-    .stream_id = SIP_STREAM,
-  };
-
   memset (&f, 0, sizeof (f));
-  f.session_id = g_strdup_printf ("dtls-session-%u-%u", getpid (), ++counter);
-  call_id = g_strdup_printf ("dtls-call-%u", counter);
-  f.session = ot_hub_ensure_session (ot_hub_get_default (), f.session_id);
-  connection = ot_session_add_connection (f.session, SIP_CONNECTION, NULL,
-      &error);
-  g_assert_no_error (error);
-  f.stream = ot_session_add_stream (f.session, connection, SIP_STREAM, "sip",
-      OT_VIDEO_TYPE_CAMERA, &error);
-  g_assert_no_error (error);
-  first = bt_find_free_ports (2);
-  f.ports = gw_media_ports_new (first, first + 1, &error);
-  g_assert_no_error (error);
-  config.call_id = call_id;
-  config.session_id = f.session_id;
-  config.ports = f.ports;
-  f.bridge = gw_media_bridge_new (&config, &error);
-  g_assert_no_error (error);
-  g_signal_connect (f.bridge, "error", G_CALLBACK (on_error), NULL);
+  sf_call_setup (&f.call, "dtls");
+  g_signal_connect (f.call.bridge, "error", G_CALLBACK (on_error), NULL);
 }
 
 static void
 teardown (void)
 {
-  g_clear_object (&f.bridge);
-  fail_unless_equals_int (gw_media_ports_get_n_allocated (f.ports), 0);
-  g_clear_object (&f.ports);
-  ot_hub_remove_session (ot_hub_get_default (), f.session_id);
-  g_clear_object (&f.stream);
-  g_clear_object (&f.session);
+  sf_call_teardown (&f.call);
   gw_media_params_clear (&f.params);
   g_clear_error (&f.error);
-  g_free (f.session_id);
 }
 
 /* Our offer's secure part, as the call makes it. */
@@ -96,7 +55,8 @@ static void
 local_init (GwSrtpLocal * local)
 {
   g_autoptr (GError) error = NULL;
-  const gchar *pem = gw_media_bridge_get_dtls_certificate (f.bridge, &error);
+  const gchar *pem =
+      gw_media_bridge_get_dtls_certificate (f.call.bridge, &error);
 
   g_assert_no_error (error);
   fail_unless (gw_srtp_local_init (local, GW_SRTP_DTLS, pem, &error));
@@ -109,7 +69,7 @@ static SfFarEnd *
 new_far_end (GwDtlsSetup setup, const gchar * fingerprint)
 {
   SfFarEnd *far = sf_far_end_new_dtls (setup == GW_DTLS_SETUP_PASSIVE,
-      far_pem, 440, gw_media_bridge_get_rtp_port (f.bridge));
+      far_pem, 440, gw_media_bridge_get_rtp_port (f.call.bridge));
 
   sf_far_end_params (far, &f.params);
   f.params.srtp = GW_SRTP_DTLS;
@@ -122,46 +82,7 @@ new_far_end (GwDtlsSetup setup, const gchar * fingerprint)
 static void
 start_bridge (void)
 {
-  g_autoptr (GError) error = NULL;
-
-  fail_unless (gw_media_bridge_start (f.bridge, &f.params, &error));
-  g_assert_no_error (error);
-}
-
-static void
-update (void)
-{
-  g_autoptr (GError) error = NULL;
-
-  fail_unless (gw_media_bridge_update (f.bridge, &f.params, &error));
-  g_assert_no_error (error);
-}
-
-/* The tone of freq dominates what was heard: its level is high and far
- * above the other tones of the tests (noise, such as SRTP decoded as if
- * it were PCMU, has no such peak).  Not the zero-crossing frequency: on a
- * loaded machine (sanitizers) the mixer fills late input with silence,
- * which costs crossings but not the tone's peak. */
-static void
-assert_tone (BtAudio * audio, gdouble freq)
-{
-  static const gdouble tones[] = { 440, 660, 880 };
-  gdouble measured, level;
-
-  bt_run (300);
-  bt_audio_reset (audio);
-  fail_unless (bt_audio_wait (audio, 500, TIMEOUT_MS), "no audio");
-  measured = bt_audio_frequency (audio);
-  level = bt_audio_tone_level (audio, freq);
-  GST_INFO ("tone %.1f Hz, %.1f dBFS at %.0f Hz", measured, level, freq);
-  fail_unless (level > -30.0, "%.0f Hz at %.1f dBFS", freq, level);
-  for (guint i = 0; i < G_N_ELEMENTS (tones); i++) {
-    gdouble other = bt_audio_tone_level (audio, tones[i]);
-
-    fail_unless (tones[i] == freq || other < level - 20.0,
-        "%.0f Hz at %.1f dBFS beside %.0f Hz at %.1f dBFS", tones[i], other,
-        freq, level);
-  }
+  sf_call_start (&f.call, &f.params);
 }
 
 /* The certificate the far end saw is the one whose fingerprint we offer. */
@@ -187,16 +108,17 @@ static const GwDtlsSetup roles[] = {
 GST_START_TEST (test_dtls_both_ways)
 {
   GwDtlsSetup setup = roles[__i__];
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far;
   GstElement *publisher;
 
   GST_INFO ("bridge %s", setup == GW_DTLS_SETUP_ACTIVE ? "active" : "passive");
   far = new_far_end (setup, far_fingerprint);
-  publisher = bt_publisher_new (f.session_id, "pub-conn", "pub-stream", 660);
+  publisher =
+      bt_publisher_new (f.call.session_id, "pub-conn", "pub-stream", 660);
   start_bridge ();
-  assert_tone (sub->audio, 440);
-  assert_tone (far->audio, 660);
+  sf_assert_tone (sub->audio, 440, TIMEOUT_MS);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
 
   /* The handshake and then SRTP (the 80-bit tag of the profile the
    * elements prefer) on the one port. */
@@ -207,7 +129,7 @@ GST_START_TEST (test_dtls_both_ways)
   assert_our_certificate (far);
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_publisher_free (publisher);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
@@ -219,20 +141,21 @@ GST_END_TEST;
 
 GST_START_TEST (test_dtls_hold_resume)
 {
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far = new_far_end (GW_DTLS_SETUP_ACTIVE, far_fingerprint);
   GstElement *publisher;
   GstElement *pipeline;
   guint16 before = 0;
   guint n;
 
-  publisher = bt_publisher_new (f.session_id, "pub-conn", "pub-stream", 660);
+  publisher =
+      bt_publisher_new (f.call.session_id, "pub-conn", "pub-stream", 660);
   start_bridge ();
-  assert_tone (far->audio, 660);
-  pipeline = gw_media_bridge_get_pipeline (f.bridge);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
+  pipeline = gw_media_bridge_get_pipeline (f.call.bridge);
 
   f.params.remote_direction = GW_MEDIA_SENDONLY;
-  update ();
+  sf_call_update (&f.call, &f.params);
   bt_run (300);
   g_mutex_lock (&far->lock);
   for (guint i = 0; i < far->plain->len; i++)
@@ -245,20 +168,20 @@ GST_START_TEST (test_dtls_hold_resume)
   g_mutex_unlock (&far->lock);
   fail_unless_equals_int (n, 0);
   /* Held, we still hear the far end. */
-  assert_tone (sub->audio, 440);
+  sf_assert_tone (sub->audio, 440, TIMEOUT_MS);
 
   f.params.remote_direction = GW_MEDIA_SENDRECV;
-  update ();
-  fail_unless (gw_media_bridge_get_pipeline (f.bridge) == pipeline);
+  sf_call_update (&f.call, &f.params);
+  fail_unless (gw_media_bridge_get_pipeline (f.call.bridge) == pipeline);
   fail_unless (sf_far_end_wait_plain (far, 1, TIMEOUT_MS));
   g_mutex_lock (&far->lock);
   fail_unless_equals_int ((guint16) (g_array_index (far->plain, SfPacket,
               0).seq - before), 1);
   g_mutex_unlock (&far->lock);
-  assert_tone (far->audio, 660);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_publisher_free (publisher);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
@@ -277,7 +200,7 @@ error_seen (gpointer data)
 GST_START_TEST (test_dtls_fingerprint_mismatch)
 {
   GwDtlsSetup setup = roles[__i__];
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   GwSrtpLocal ours;
   SfFarEnd *far;
 
@@ -296,7 +219,7 @@ GST_START_TEST (test_dtls_fingerprint_mismatch)
   fail_if (bt_audio_wait (sub->audio, 20, 10));
   fail_unless_equals_int (f.n_errors, 1);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
 }
@@ -312,7 +235,7 @@ GST_START_TEST (test_dtls_certificate)
   const gchar *pem;
   GwSrtpLocal local;
 
-  pem = gw_media_bridge_get_dtls_certificate (f.bridge, &error);
+  pem = gw_media_bridge_get_dtls_certificate (f.call.bridge, &error);
   g_assert_no_error (error);
   fail_unless (pem && g_str_has_prefix (pem, "-----BEGIN CERTIFICATE-----"));
   /* Certificate only: no private key leaves the DTLS elements. */
@@ -323,17 +246,18 @@ GST_START_TEST (test_dtls_certificate)
   fail_unless (gw_srtp_local_init (&local, GW_SRTP_DTLS, pem, &error));
   fail_unless_equals_string (local.dtls_fingerprint, fingerprint);
   /* The same for every call of the process. */
-  fail_unless (gw_media_bridge_get_dtls_certificate (f.bridge, NULL) == pem);
+  fail_unless (gw_media_bridge_get_dtls_certificate (f.call.bridge,
+          NULL) == pem);
 
   /* Params without role or fingerprint are refused. */
   gw_media_params_clear (&f.params);
   f.params.codec = GW_AUDIO_CODEC_PCMU;
   f.params.srtp = GW_SRTP_DTLS;
-  fail_if (gw_media_bridge_start (f.bridge, &f.params, &error));
+  fail_if (gw_media_bridge_start (f.call.bridge, &f.params, &error));
   fail_unless (g_error_matches (error, GW_ERROR, GW_ERROR_INVALID));
   g_clear_error (&error);
   f.params.dtls_setup = GW_DTLS_SETUP_ACTIVE;
-  fail_if (gw_media_bridge_start (f.bridge, &f.params, &error));
+  fail_if (gw_media_bridge_start (f.call.bridge, &f.params, &error));
   fail_unless (strstr (error->message, "fingerprint") != NULL);
 }
 

@@ -7,22 +7,14 @@
 #include <gst/check/gstcheck.h>
 
 #include "gw-error.h"
-#include "media-bridge.h"
-#include "ot-hub.h"
 #include "srtp-far-end.h"
 
 #define TIMEOUT_MS 10000
-#define SIP_CONNECTION "sip-conn"
-#define SIP_STREAM "sip-stream"
 #define FAR_SSRC 0x5eed5eed
 
 typedef struct
 {
-  gchar *session_id;
-  OtSession *session;
-  OtStream *stream;
-  GwMediaPorts *ports;
-  GwMediaBridge *bridge;
+  SfCall call;
   GwMediaParams params;
   GwSrtpLocal bridge_keys;      /* the bridge's SDES keys (the offer's) */
   GwSrtpLocal far_keys;         /* the far end's */
@@ -48,38 +40,11 @@ on_error (GwMediaBridge * bridge, GError * error, gpointer data)
 static void
 setup (void)
 {
-  static guint counter;
-  g_autoptr (OtConnection) connection = NULL;
-  g_autoptr (GError) error = NULL;
-  g_autofree gchar *call_id = NULL;
-  guint first;
-  GwMediaBridgeConfig config = {
-    .bind_address = "127.0.0.1",
-    .connection_id = SIP_CONNECTION,
-    .stream_id = SIP_STREAM,
-  };
-
   memset (&f, 0, sizeof (f));
-  f.session_id = g_strdup_printf ("srtp-session-%u-%u", getpid (), ++counter);
-  call_id = g_strdup_printf ("srtp-call-%u", counter);
-  f.session = ot_hub_ensure_session (ot_hub_get_default (), f.session_id);
-  connection = ot_session_add_connection (f.session, SIP_CONNECTION, NULL,
-      &error);
-  g_assert_no_error (error);
-  f.stream = ot_session_add_stream (f.session, connection, SIP_STREAM, "sip",
-      OT_VIDEO_TYPE_CAMERA, &error);
-  g_assert_no_error (error);
-  first = bt_find_free_ports (2);
-  f.ports = gw_media_ports_new (first, first + 1, &error);
-  g_assert_no_error (error);
-  config.call_id = call_id;
-  config.session_id = f.session_id;
-  config.ports = f.ports;
-  f.bridge = gw_media_bridge_new (&config, &error);
-  g_assert_no_error (error);
-  g_signal_connect (f.bridge, "first-rtp-received", G_CALLBACK (on_first_rtp),
-      NULL);
-  g_signal_connect (f.bridge, "error", G_CALLBACK (on_error), NULL);
+  sf_call_setup (&f.call, "srtp");
+  g_signal_connect (f.call.bridge, "first-rtp-received",
+      G_CALLBACK (on_first_rtp), NULL);
+  g_signal_connect (f.call.bridge, "error", G_CALLBACK (on_error), NULL);
   fail_unless (gw_srtp_local_init (&f.bridge_keys, GW_SRTP_SDES, NULL, NULL));
   fail_unless (gw_srtp_local_init (&f.far_keys, GW_SRTP_SDES, NULL, NULL));
 }
@@ -87,14 +52,8 @@ setup (void)
 static void
 teardown (void)
 {
-  g_clear_object (&f.bridge);
-  fail_unless_equals_int (gw_media_ports_get_n_allocated (f.ports), 0);
-  g_clear_object (&f.ports);
-  ot_hub_remove_session (ot_hub_get_default (), f.session_id);
-  g_clear_object (&f.stream);
-  g_clear_object (&f.session);
+  sf_call_teardown (&f.call);
   gw_media_params_clear (&f.params);
-  g_free (f.session_id);
 }
 
 static const gchar *
@@ -116,7 +75,7 @@ new_far_end (GwSrtpSuite suite, guint tone_hz, guint seq)
 {
   SfFarEnd *far = sf_far_end_new_sdes (suite, key_of (&f.bridge_keys, suite),
       key_of (&f.far_keys, suite), tone_hz, FAR_SSRC, seq,
-      gw_media_bridge_get_rtp_port (f.bridge));
+      gw_media_bridge_get_rtp_port (f.call.bridge));
 
   sf_far_end_params (far, &f.params);
   f.params.srtp = GW_SRTP_SDES;
@@ -133,47 +92,8 @@ new_far_end (GwSrtpSuite suite, guint tone_hz, guint seq)
 static void
 start_bridge (void)
 {
-  g_autoptr (GError) error = NULL;
-
-  fail_unless (gw_media_bridge_start (f.bridge, &f.params, &error));
-  g_assert_no_error (error);
+  sf_call_start (&f.call, &f.params);
   bt_run (200);
-}
-
-static void
-update (void)
-{
-  g_autoptr (GError) error = NULL;
-
-  fail_unless (gw_media_bridge_update (f.bridge, &f.params, &error));
-  g_assert_no_error (error);
-}
-
-/* The tone of freq dominates what was heard: its level is high and far
- * above the other tones of the tests (noise, such as SRTP decoded as if
- * it were PCMU, has no such peak).  Not the zero-crossing frequency: on a
- * loaded machine (sanitizers) the mixer fills late input with silence,
- * which costs crossings but not the tone's peak. */
-static void
-assert_tone (BtAudio * audio, gdouble freq)
-{
-  static const gdouble tones[] = { 440, 660, 880 };
-  gdouble measured, level;
-
-  bt_run (300);
-  bt_audio_reset (audio);
-  fail_unless (bt_audio_wait (audio, 500, TIMEOUT_MS), "no audio");
-  measured = bt_audio_frequency (audio);
-  level = bt_audio_tone_level (audio, freq);
-  GST_INFO ("tone %.1f Hz, %.1f dBFS at %.0f Hz", measured, level, freq);
-  fail_unless (level > -30.0, "%.0f Hz at %.1f dBFS", freq, level);
-  for (guint i = 0; i < G_N_ELEMENTS (tones); i++) {
-    gdouble other = bt_audio_tone_level (audio, tones[i]);
-
-    fail_unless (tones[i] == freq || other < level - 20.0,
-        "%.0f Hz at %.1f dBFS beside %.0f Hz at %.1f dBFS", tones[i], other,
-        freq, level);
-  }
 }
 
 /* What reached the far end in the last 25 packets was SRTP. */
@@ -200,7 +120,7 @@ static const GwSrtpSuite suites[] = {
 GST_START_TEST (test_sdes_both_ways)
 {
   GwSrtpSuite suite = suites[__i__];
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far = new_far_end (suite, 440, 1000);
   GstElement *publisher;
 
@@ -208,14 +128,15 @@ GST_START_TEST (test_sdes_both_ways)
   start_bridge ();
   fail_unless (bt_wait (first_rtp_seen, NULL, TIMEOUT_MS));
   /* Far end → session: decrypted, decoded, published. */
-  assert_tone (sub->audio, 440);
+  sf_assert_tone (sub->audio, 440, TIMEOUT_MS);
   /* Session → far end: encrypted, the far end decrypts and hears it. */
-  publisher = bt_publisher_new (f.session_id, "pub-conn", "pub-stream", 660);
-  assert_tone (far->audio, 660);
+  publisher =
+      bt_publisher_new (f.call.session_id, "pub-conn", "pub-stream", 660);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
   assert_wire_encrypted (far, suite);
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_publisher_free (publisher);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
@@ -228,15 +149,16 @@ GST_END_TEST;
 GST_START_TEST (test_sdes_rekey)
 {
   GwSrtpSuite suite = GW_SRTP_AES_CM_128_HMAC_SHA1_80;
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far = new_far_end (suite, 440, 1000);
   GstElement *publisher;
   GwSrtpLocal old_bridge = f.bridge_keys;
 
-  publisher = bt_publisher_new (f.session_id, "pub-conn", "pub-stream", 660);
+  publisher =
+      bt_publisher_new (f.call.session_id, "pub-conn", "pub-stream", 660);
   start_bridge ();
-  assert_tone (sub->audio, 440);
-  assert_tone (far->audio, 660);
+  sf_assert_tone (sub->audio, 440, TIMEOUT_MS);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
 
   /* New keys both ways, as a rekeying re-INVITE and its answer say; the
    * far end sends another tone with its new key. */
@@ -246,12 +168,12 @@ GST_START_TEST (test_sdes_rekey)
       sizeof (f.params.srtp_local_key));
   g_strlcpy (f.params.srtp_remote_key, key_of (&f.far_keys, suite),
       sizeof (f.params.srtp_remote_key));
-  update ();
+  sf_call_update (&f.call, &f.params);
   sf_far_end_set_recv_key (far, key_of (&f.bridge_keys, suite));
   sf_far_end_restart_sender (far, key_of (&f.far_keys, suite), 880,
       FAR_SSRC, 5000);
-  assert_tone (sub->audio, 880);
-  assert_tone (far->audio, 660);
+  sf_assert_tone (sub->audio, 880, TIMEOUT_MS);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
   assert_wire_encrypted (far, suite);
 
   /* The old key no longer decrypts what the bridge sends. */
@@ -261,7 +183,7 @@ GST_START_TEST (test_sdes_rekey)
   fail_if (sf_far_end_wait_plain (far, 1, 10));
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_publisher_free (publisher);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
@@ -305,19 +227,20 @@ first_seq (SfFarEnd * far)
 GST_START_TEST (test_sdes_hold_resume)
 {
   GwSrtpSuite suite = GW_SRTP_AES_CM_128_HMAC_SHA1_32;
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far = new_far_end (suite, 440, 30000);
   GstElement *publisher;
   guint16 before = 0, after;
 
-  publisher = bt_publisher_new (f.session_id, "pub-conn", "pub-stream", 660);
+  publisher =
+      bt_publisher_new (f.call.session_id, "pub-conn", "pub-stream", 660);
   start_bridge ();
-  assert_tone (sub->audio, 440);
-  assert_tone (far->audio, 660);
+  sf_assert_tone (sub->audio, 440, TIMEOUT_MS);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
 
   /* The far end holds the call (a=inactive) and goes quiet. */
   f.params.remote_direction = GW_MEDIA_INACTIVE;
-  update ();
+  sf_call_update (&f.call, &f.params);
   sf_far_end_restart_sender (far, NULL, 0, 0, 0);
   bt_run (300);
   fail_unless (last_seq (far, &before));
@@ -330,9 +253,9 @@ GST_START_TEST (test_sdes_hold_resume)
   sf_far_end_restart_sender (far, key_of (&f.far_keys, suite), 880,
       FAR_SSRC, 20000);
   f.params.remote_direction = GW_MEDIA_SENDRECV;
-  update ();
-  assert_tone (sub->audio, 880);
-  assert_tone (far->audio, 660);
+  sf_call_update (&f.call, &f.params);
+  sf_assert_tone (sub->audio, 880, TIMEOUT_MS);
+  sf_assert_tone (far->audio, 660, TIMEOUT_MS);
   /* Ours go on where they stopped, as if the hold took no time. */
   after = first_seq (far);
   GST_INFO ("last sequence number before the hold %u, first after %u",
@@ -341,7 +264,7 @@ GST_START_TEST (test_sdes_hold_resume)
   assert_wire_encrypted (far, suite);
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_publisher_free (publisher);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
@@ -354,7 +277,7 @@ GST_END_TEST;
 GST_START_TEST (test_sdes_wrong_key)
 {
   GwSrtpSuite suite = GW_SRTP_AES_CM_128_HMAC_SHA1_80;
-  BtSubscriber *sub = bt_subscriber_new (f.session_id, SIP_STREAM);
+  BtSubscriber *sub = bt_subscriber_new (f.call.session_id, SF_SIP_STREAM);
   SfFarEnd *far = new_far_end (suite, 440, 1000);
 
   /* The far end encrypts with a key the bridge was not given. */
@@ -367,7 +290,7 @@ GST_START_TEST (test_sdes_wrong_key)
   fail_unless (sf_far_end_wait_plain (far, 10, TIMEOUT_MS));
   fail_unless_equals_int (f.n_errors, 0);
 
-  gw_media_bridge_stop (f.bridge);
+  gw_media_bridge_stop (f.call.bridge);
   bt_subscriber_free (sub);
   sf_far_end_free (far);
 }
@@ -379,12 +302,12 @@ assert_start_fails (const gchar * needle)
 {
   g_autoptr (GError) error = NULL;
 
-  fail_if (gw_media_bridge_start (f.bridge, &f.params, &error));
+  fail_if (gw_media_bridge_start (f.call.bridge, &f.params, &error));
   fail_unless (g_error_matches (error, GW_ERROR, GW_ERROR_INVALID), "%s",
       error ? error->message : "no error");
   fail_unless (strstr (error->message, needle) != NULL, "'%s' lacks '%s'",
       error->message, needle);
-  fail_unless (gw_media_bridge_get_pipeline (f.bridge) == NULL);
+  fail_unless (gw_media_bridge_get_pipeline (f.call.bridge) == NULL);
 }
 
 GST_START_TEST (test_sdes_bad_params)
