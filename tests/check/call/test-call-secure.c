@@ -154,6 +154,25 @@ hang_up_both (CallFixture * f, GwTestBaresip * alice, const GwDialReply * a,
   CHECK (gw_test_baresip_hangup (bob, &error));
 }
 
+static void
+assert_events (CallFixture * f, const GwDialReply * call,
+    const gchar * expected)
+{
+  call_receiver_assert (f->rx, call->call_id, f->session_id,
+      call->connection_id, expected);
+}
+
+/* Both hang up; Alice's call went the plain way, Bob's as @b_expected. */
+static void
+finish_two_calls (CallFixture * f, GwTestBaresip * alice, const GwDialReply * a,
+    GwTestBaresip * bob, const GwDialReply * b, const gchar * b_expected)
+{
+  hang_up_both (f, alice, a, bob);
+  assert_events (f, a, "callCreated DIALING RINGING ACTIVE HANGUP "
+      "callDestroyed(700 Normal Clearing)");
+  assert_events (f, b, b_expected);
+}
+
 /* ---- SDES and DTLS-SRTP with baresip ---- */
 
 typedef struct
@@ -220,13 +239,8 @@ test_sdes (CallFixture * f, gconstpointer data)
   assert_hears (alice, 660);
   assert_hears (bob, 440);
   hold_and_resume (f, alice, bob, &b);
-  hang_up_both (f, alice, &a, bob);
-  call_receiver_assert (f->rx, a.call_id, f->session_id, a.connection_id,
-      "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
-  call_receiver_assert (f->rx, b.call_id, f->session_id, b.connection_id,
-      "callCreated DIALING RINGING ACTIVE ON_HOLD ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
+  finish_two_calls (f, alice, &a, bob, &b, "callCreated DIALING RINGING "
+      "ACTIVE ON_HOLD ACTIVE HANGUP callDestroyed(700 Normal Clearing)");
 }
 
 /* baresip's word that DTLS-SRTP keyed the call's media ("0,audio,RTP" or
@@ -261,13 +275,8 @@ test_dtls (CallFixture * f, gconstpointer data)
   assert_dtls_keyed (bob);
   assert_hears (alice, 660);
   assert_hears (bob, 440);
-  hang_up_both (f, alice, &a, bob);
-  call_receiver_assert (f->rx, a.call_id, f->session_id, a.connection_id,
-      "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
-  call_receiver_assert (f->rx, b.call_id, f->session_id, b.connection_id,
-      "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
+  finish_two_calls (f, alice, &a, bob, &b, "callCreated DIALING RINGING "
+      "ACTIVE HANGUP callDestroyed(700 Normal Clearing)");
 }
 
 /* ---- on the wire ---- */
@@ -462,13 +471,8 @@ test_capture (CallFixture * f, gconstpointer data)
     g_array_unref (secure.samples);
     g_array_unref (plain.samples);
   }
-  hang_up_both (f, alice, &a, bob);
-  call_receiver_assert (f->rx, a.call_id, f->session_id, a.connection_id,
-      "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
-  call_receiver_assert (f->rx, b.call_id, f->session_id, b.connection_id,
-      "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
+  finish_two_calls (f, alice, &a, bob, &b, "callCreated DIALING RINGING "
+      "ACTIVE HANGUP callDestroyed(700 Normal Clearing)");
 }
 
 /* ---- SIPp: signalling ---- */
@@ -511,18 +515,25 @@ dial_sipp (CallFixture * f, const gchar * uri, GwDialReply * out)
   call_dial (f, sip, out);
 }
 
-/* The answer takes the call out of SRTP: the gateway says BYE at once. */
+/* A secure call to SIPp on UDP running @scenario, which ends it: SIPp's
+ * scenario passes and the call's events are exactly @expected. */
 static void
-test_plain_answer (CallFixture * f, gconstpointer data)
+run_sipp_call (CallFixture * f, const gchar * scenario, const gchar * expected)
 {
-  g_autoptr (GwTestSipp) sipp = sipp_start ("srtp-uas-plain-answer.xml", 0, 0);
+  g_autoptr (GwTestSipp) sipp = sipp_start (scenario, 0, 0);
   g_autofree gchar *uri = gw_test_sipp_get_uri (sipp, "service");
   g_auto (GwDialReply) call = { 0 };
 
   dial_sipp (f, uri, &call);
   sipp_wait (sipp);
-  call_receiver_assert (f->rx, call.call_id, f->session_id,
-      call.connection_id, "callCreated DIALING HANGUP "
+  assert_events (f, &call, expected);
+}
+
+/* The answer takes the call out of SRTP: the gateway says BYE at once. */
+static void
+test_plain_answer (CallFixture * f, gconstpointer data)
+{
+  run_sipp_call (f, "srtp-uas-plain-answer.xml", "callCreated DIALING HANGUP "
       "callDestroyed(488 Not Acceptable Here)");
 }
 
@@ -531,15 +542,8 @@ test_plain_answer (CallFixture * f, gconstpointer data)
 static void
 test_reinvites (CallFixture * f, gconstpointer data)
 {
-  g_autoptr (GwTestSipp) sipp = sipp_start ("srtp-uas-rekey.xml", 0, 0);
-  g_autofree gchar *uri = gw_test_sipp_get_uri (sipp, "service");
-  g_auto (GwDialReply) call = { 0 };
-
-  dial_sipp (f, uri, &call);
-  sipp_wait (sipp);
-  call_receiver_assert (f->rx, call.call_id, f->session_id,
-      call.connection_id, "callCreated DIALING ACTIVE ON_HOLD ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
+  run_sipp_call (f, "srtp-uas-rekey.xml", "callCreated DIALING ACTIVE "
+      "ON_HOLD ACTIVE HANGUP callDestroyed(700 Normal Clearing)");
 }
 
 /* ---- SIPp: SIP over TLS ---- */
@@ -565,8 +569,7 @@ test_tls (CallFixture * f, gconstpointer data)
   g_assert_true (call_receiver_wait (f->rx, call.call_id, "ACTIVE", WAIT_MS));
   call_disconnect (f, call.connection_id);
   sipp_wait (sipp);
-  call_receiver_assert (f->rx, call.call_id, f->session_id,
-      call.connection_id, "callCreated DIALING RINGING ACTIVE HANGUP "
+  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
       "callDestroyed(700 Normal Clearing)");
   /* One TLS connection, 1.2 or newer, with the client certificate of the
    * settings. */
@@ -606,8 +609,7 @@ test_tls_untrusted (CallFixture * f, gconstpointer data)
   g_assert_nonnull (strstr (reason, "unable to get local issuer"));
   expected = g_strdup_printf ("callCreated DIALING HANGUP "
       "callDestroyed(503 %s)", reason);
-  call_receiver_assert (f->rx, call.call_id, f->session_id,
-      call.connection_id, expected);
+  assert_events (f, &call, expected);
 }
 
 /* ---- fixtures ---- */

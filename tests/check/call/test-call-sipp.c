@@ -21,6 +21,19 @@
     g_assert_true (ok_);                                                \
   } G_STMT_END
 
+/* One /call/ case: its fixture settings and, for test_scenario, what the
+ * far end does and the exact events the call must give. */
+typedef struct
+{
+  const gchar *path;
+  void (*test) (CallFixture * f, gconstpointer data);
+  const gchar *calls;           /* settings for the fixture, or NULL */
+  const gchar *scenario;        /* tests/sipp/ file for test_scenario */
+  gboolean rtp_echo;            /* SIPp echoes our RTP back */
+  const gchar *hang_up_on;      /* DELETE the connection after this event */
+  const gchar *expected;        /* the call's events, in order */
+} SippCase;
+
 /* A SIPp far end running @scenario (tests/sipp/ or a path). */
 static GwTestSipp *
 far_end_new (const gchar * scenario)
@@ -75,16 +88,56 @@ assert_events (CallFixture * f, const GwDialReply * call,
       call->connection_id, expected);
 }
 
+/* Starts @far and dials it with sip_json (@far, @extra). */
 static void
-setup (CallFixture * f, gconstpointer calls)
+start_and_dial (CallFixture * f, GwTestSipp * far, const gchar * extra,
+    GwDialReply * call)
 {
-  call_fixture_setup (f, calls);
+  g_autofree gchar *sip = NULL;
+
+  far_end_start (far);
+  sip = sip_json (far, extra);
+  call_dial (f, sip, call);
+}
+
+/* SIPp's scenario passes, then the call's events are exactly @expected. */
+static void
+finish (CallFixture * f, GwTestSipp * far, const GwDialReply * call,
+    const gchar * expected)
+{
+  far_end_wait (far);
+  assert_events (f, call, expected);
 }
 
 static void
-teardown (CallFixture * f, gconstpointer calls)
+setup (CallFixture * f, gconstpointer data)
+{
+  call_fixture_setup (f, ((const SippCase *) data)->calls);
+}
+
+static void
+teardown (CallFixture * f, gconstpointer data)
 {
   call_fixture_teardown (f);
+}
+
+/* The far end runs the case's scenario; the gateway dials it and, if the
+ * case says so, hangs up once that event arrived. */
+static void
+test_scenario (CallFixture * f, gconstpointer data)
+{
+  const SippCase *c = data;
+  g_autoptr (GwTestSipp) far = far_end_new (c->scenario);
+  g_auto (GwDialReply) call = { 0 };
+
+  if (c->rtp_echo)
+    gw_test_sipp_add_arg (far, "-rtp_echo");
+  start_and_dial (f, far, NULL, &call);
+  if (c->hang_up_on) {
+    wait_word (f, &call, c->hang_up_on);
+    call_disconnect (f, call.connection_id);
+  }
+  finish (f, far, &call, c->expected);
 }
 
 /* Answer, the far end's tone reaches the session, the far end's BYE. */
@@ -98,13 +151,11 @@ run_remote_bye (CallFixture * f, const gchar * transport)
   g_autoptr (CallListener) listener = NULL;
   g_autoptr (GwTestAudio) heard = NULL;
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL, *summary = NULL;
+  g_autofree gchar *summary = NULL;
 
   CHECK (gw_test_pcap_write_tone (pcap, "PCMU", 440, 3.0, &error));
   gw_test_sipp_set_transport (far, transport);
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
+  start_and_dial (f, far, NULL, &call);
   wait_word (f, &call, "ACTIVE");
   listener = call_listener_new (f->session_id, call.stream_id);
   heard = call_listener_record (listener, 1.0, WAIT_MS);
@@ -114,8 +165,7 @@ run_remote_bye (CallFixture * f, const gchar * transport)
   g_assert_cmpfloat_with_epsilon (gw_test_tone_dominant_frequency (heard, 100,
           4000), 440, 5);
   g_assert_cmpfloat (gw_test_tone_power_fraction (heard, 440, 10), >, 0.8);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
+  finish (f, far, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
       "callDestroyed(700 Normal Clearing)");
 }
 
@@ -129,54 +179,6 @@ static void
 test_tcp (CallFixture * f, gconstpointer data)
 {
   run_remote_bye (f, "t1");
-}
-
-static void
-test_hold_resume (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("call-hold-resume.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  gw_test_sipp_add_arg (far, "-rtp_echo");
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING ACTIVE ON_HOLD ACTIVE "
-      "ON_HOLD ACTIVE ON_HOLD ACTIVE HANGUP "
-      "callDestroyed(700 Normal Clearing)");
-}
-
-static void
-test_busy (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("uas-busy.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING HANGUP "
-      "callDestroyed(486 Busy Here)");
-}
-
-/* A 3xx is a final failure too (not followed): its code and phrase. */
-static void
-test_redirect (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("uas-redirect.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING HANGUP "
-      "callDestroyed(302 Moved Temporarily)");
 }
 
 static gchar *
@@ -230,8 +232,7 @@ run_auth (CallFixture * f, const gchar * code, const gchar * password)
     expected = g_strdup_printf ("callCreated DIALING HANGUP "
         "callDestroyed(%s Authentication Required)", code);
   }
-  far_end_wait (far);
-  assert_events (f, &call, expected);
+  finish (f, far, &call, expected);
 }
 
 static void
@@ -258,56 +259,6 @@ test_auth_407_wrong (CallFixture * f, gconstpointer data)
   run_auth (f, "407", "guess");
 }
 
-/* Ringing, then DELETE connection: CANCEL and 487 on the wire. */
-static void
-test_cancel (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("uas-cancel.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  wait_word (f, &call, "RINGING");
-  call_disconnect (f, call.connection_id);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING HANGUP "
-      "callDestroyed(700 Normal Clearing)");
-}
-
-/* ring-timeout=1: CANCEL, 408. */
-static void
-test_ring_timeout (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("uas-cancel.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING HANGUP "
-      "callDestroyed(408 Request Timeout)");
-}
-
-/* initial-media-timeout=2 and a far end that sends no RTP: BYE, 704. */
-static void
-test_no_media (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("call-answer-wait-bye.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(704 Media Timeout)");
-}
-
 /* media-timeout=1.5 and a far end whose RTP stops after 1 s: BYE, 706. */
 static void
 test_media_stops (CallFixture * f, gconstpointer data)
@@ -318,50 +269,13 @@ test_media_stops (CallFixture * f, gconstpointer data)
       "play.pcap", NULL);
   g_autoptr (GError) error = NULL;
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
 
   CHECK (gw_test_pcap_write_tone (pcap, "PCMU", 700, 1.0, &error));
   gw_test_sipp_set_key (far, "pt", "0");
   gw_test_sipp_set_key (far, "codec", "PCMU");
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
+  start_and_dial (f, far, NULL, &call);
+  finish (f, far, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
       "callDestroyed(706 Max Inactive)");
-}
-
-/* max-duration=2 with RTP flowing (SIPp echoes ours): BYE, 705. */
-static void
-test_max_duration (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("call-answer-wait-bye.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  gw_test_sipp_add_arg (far, "-rtp_echo");
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
-      "callDestroyed(705 Max Duration)");
-}
-
-/* An answer without a codec we offered: BYE, 488. */
-static void
-test_no_common_codec (CallFixture * f, gconstpointer data)
-{
-  g_autoptr (GwTestSipp) far = far_end_new ("call-answer-no-codec.xml");
-  g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
-
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING HANGUP "
-      "callDestroyed(488 Not Acceptable Here)");
 }
 
 /* From and X- headers as SIPp sees them; @from NULL = default-from. */
@@ -370,21 +284,18 @@ run_headers (CallFixture * f, const gchar * from, const gchar * expected_user)
 {
   g_autoptr (GwTestSipp) far = far_end_new ("call-check-headers.xml");
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *extra = NULL, *sip = NULL;
+  g_autofree gchar *extra = NULL;
 
   gw_test_sipp_add_arg (far, "-set");
   gw_test_sipp_add_arg (far, "expected_from");
   gw_test_sipp_add_arg (far, expected_user);
-  far_end_start (far);
   extra = g_strdup_printf (",\"headers\":{\"X-Call-Ref\":\"abc 123\","
       "\"X-Second\":\"two\"}%s%s%s", from ? ",\"from\":\"" : "",
       from ? from : "", from ? "\"" : "");
-  sip = sip_json (far, extra);
-  call_dial (f, sip, &call);
+  start_and_dial (f, far, extra, &call);
   wait_word (f, &call, "ACTIVE");
   call_disconnect (f, call.connection_id);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING ACTIVE HANGUP "
+  finish (f, far, &call, "callCreated DIALING ACTIVE HANGUP "
       "callDestroyed(700 Normal Clearing)");
 }
 
@@ -420,15 +331,13 @@ test_force_mute_and_dtmf (CallFixture * f, gconstpointer data)
 {
   g_autoptr (GwTestSipp) far = far_end_new ("call-answer-wait-bye.xml");
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL, *mute = NULL, *dtmf = NULL;
+  g_autofree gchar *mute = NULL, *dtmf = NULL;
   g_autoptr (RestReply) muted = NULL, played = NULL;
   g_autoptr (OtSession) session = call_fixture_get_session (f);
   g_autoptr (OtStream) stream = NULL;
 
   gw_test_sipp_add_arg (far, "-rtp_echo");
-  far_end_start (far);
-  sip = sip_json (far, ",\"observeForceMute\":true");
-  call_dial (f, sip, &call);
+  start_and_dial (f, far, ",\"observeForceMute\":true", &call);
   wait_word (f, &call, "ACTIVE");
   mute = g_strdup_printf ("/v2/project/" TEST_API_KEY "/session/%s/stream/"
       "%s/mute", f->session_id, call.stream_id);
@@ -443,8 +352,7 @@ test_force_mute_and_dtmf (CallFixture * f, gconstpointer data)
       "{\"digits\":\"1\"}");
   g_assert_cmpuint (played->status, ==, 200);
   call_disconnect (f, call.connection_id);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE muteForced "
+  finish (f, far, &call, "callCreated DIALING RINGING ACTIVE muteForced "
       "HANGUP callDestroyed(700 Normal Clearing)");
 }
 
@@ -454,7 +362,6 @@ test_media_error (CallFixture * f, gconstpointer data)
 {
   g_autoptr (GwTestSipp) far = far_end_new ("call-answer-wait-bye.xml");
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
   g_autoptr (GError) failure = g_error_new (GST_STREAM_ERROR,
       GST_STREAM_ERROR_FAILED, "injected by the test");
   GwCall *c;
@@ -463,9 +370,7 @@ test_media_error (CallFixture * f, gconstpointer data)
   GValue item = G_VALUE_INIT;
 
   gw_test_sipp_add_arg (far, "-rtp_echo");
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
+  start_and_dial (f, far, NULL, &call);
   wait_word (f, &call, "ACTIVE");
   c = gw_call_registry_lookup (gw_gateway_get_calls (f->rest.gateway),
       call.call_id);
@@ -480,8 +385,7 @@ test_media_error (CallFixture * f, gconstpointer data)
           (source), failure, "injected"));
   g_value_unset (&item);
   gst_iterator_free (it);
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
+  finish (f, far, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
       "callDestroyed(703 Unexpected Clearing)");
 }
 
@@ -491,15 +395,11 @@ test_session_removed (CallFixture * f, gconstpointer data)
 {
   g_autoptr (GwTestSipp) far = far_end_new ("call-answer-wait-bye.xml");
   g_auto (GwDialReply) call = { 0 };
-  g_autofree gchar *sip = NULL;
 
-  far_end_start (far);
-  sip = sip_json (far, NULL);
-  call_dial (f, sip, &call);
+  start_and_dial (f, far, NULL, &call);
   wait_word (f, &call, "ACTIVE");
   g_assert_true (ot_hub_remove_session (ot_hub_get_default (), f->session_id));
-  far_end_wait (far);
-  assert_events (f, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
+  finish (f, far, &call, "callCreated DIALING RINGING ACTIVE HANGUP "
       "callDestroyed(700 Normal Clearing)");
 }
 
@@ -589,8 +489,54 @@ test_transport_failure (void)
   ot_hub_remove_session (ot_hub_get_default (), ot_session_get_id (session));
 }
 
-#define ADD(path, func, calls) \
-  g_test_add ("/call/" path, CallFixture, calls, setup, func, teardown)
+/* In the order they run; test_scenario cases say what they check. */
+static const SippCase cases[] = {
+  {"remote-bye", test_remote_bye},
+  {"tcp", test_tcp},
+  /* Hold and resume three times (SIPp echoes RTP), then the far end's BYE. */
+  {"hold-resume", test_scenario, NULL, "call-hold-resume.xml", TRUE, NULL,
+      "callCreated DIALING ACTIVE ON_HOLD ACTIVE ON_HOLD ACTIVE ON_HOLD "
+        "ACTIVE HANGUP callDestroyed(700 Normal Clearing)"},
+  {"busy", test_scenario, NULL, "uas-busy.xml", FALSE, NULL,
+      "callCreated DIALING HANGUP callDestroyed(486 Busy Here)"},
+  /* A 3xx is a final failure too (not followed): its code and phrase. */
+  {"redirect", test_scenario, NULL, "uas-redirect.xml", FALSE, NULL,
+      "callCreated DIALING HANGUP callDestroyed(302 Moved Temporarily)"},
+  {"auth-401", test_auth_401},
+  {"auth-401-wrong", test_auth_401_wrong},
+  {"auth-407", test_auth_407},
+  {"auth-407-wrong", test_auth_407_wrong},
+  /* Ringing, then DELETE connection: CANCEL and 487 on the wire. */
+  {"cancel", test_scenario, NULL, "uas-cancel.xml", FALSE, "RINGING",
+      "callCreated DIALING RINGING HANGUP callDestroyed(700 Normal Clearing)"},
+  /* ring-timeout=1: CANCEL, 408. */
+  {"ring-timeout", test_scenario, "ring-timeout=1\n", "uas-cancel.xml", FALSE,
+        NULL,
+      "callCreated DIALING RINGING HANGUP callDestroyed(408 Request Timeout)"},
+  /* initial-media-timeout=2 and a far end that sends no RTP: BYE, 704. */
+  {"no-media", test_scenario, "initial-media-timeout=2\n",
+        "call-answer-wait-bye.xml", FALSE, NULL,
+      "callCreated DIALING RINGING ACTIVE HANGUP "
+        "callDestroyed(704 Media Timeout)"},
+  {"media-stops", test_media_stops, "media-timeout=1.5\n"},
+  /* max-duration=2 with RTP flowing (SIPp echoes ours): BYE, 705. */
+  {"max-duration", test_scenario, "max-duration=2\n",
+        "call-answer-wait-bye.xml", TRUE, NULL,
+      "callCreated DIALING RINGING ACTIVE HANGUP "
+        "callDestroyed(705 Max Duration)"},
+  /* An answer without a codec we offered: BYE, 488. */
+  {"no-common-codec", test_scenario, NULL, "call-answer-no-codec.xml", FALSE,
+        NULL,
+      "callCreated DIALING RINGING HANGUP "
+        "callDestroyed(488 Not Acceptable Here)"},
+  {"headers-and-from", test_headers_and_from},
+  {"default-from", test_default_from, "default-from=gateway-caller\n"},
+  {"out-of-dialog", test_out_of_dialog},
+  {"force-mute-and-dtmf", test_force_mute_and_dtmf},
+  {"media-error", test_media_error},
+  {"session-removed", test_session_removed},
+  {"refused", test_refused},
+};
 
 int
 main (int argc, char **argv)
@@ -598,28 +544,11 @@ main (int argc, char **argv)
   gst_init (&argc, &argv);
   g_test_init (&argc, &argv, NULL);
 
-  ADD ("remote-bye", test_remote_bye, NULL);
-  ADD ("tcp", test_tcp, NULL);
-  ADD ("hold-resume", test_hold_resume, NULL);
-  ADD ("busy", test_busy, NULL);
-  ADD ("redirect", test_redirect, NULL);
-  ADD ("auth-401", test_auth_401, NULL);
-  ADD ("auth-401-wrong", test_auth_401_wrong, NULL);
-  ADD ("auth-407", test_auth_407, NULL);
-  ADD ("auth-407-wrong", test_auth_407_wrong, NULL);
-  ADD ("cancel", test_cancel, NULL);
-  ADD ("ring-timeout", test_ring_timeout, "ring-timeout=1\n");
-  ADD ("no-media", test_no_media, "initial-media-timeout=2\n");
-  ADD ("media-stops", test_media_stops, "media-timeout=1.5\n");
-  ADD ("max-duration", test_max_duration, "max-duration=2\n");
-  ADD ("no-common-codec", test_no_common_codec, NULL);
-  ADD ("headers-and-from", test_headers_and_from, NULL);
-  ADD ("default-from", test_default_from, "default-from=gateway-caller\n");
-  ADD ("out-of-dialog", test_out_of_dialog, NULL);
-  ADD ("force-mute-and-dtmf", test_force_mute_and_dtmf, NULL);
-  ADD ("media-error", test_media_error, NULL);
-  ADD ("session-removed", test_session_removed, NULL);
-  ADD ("refused", test_refused, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+    g_autofree gchar *path = g_strconcat ("/call/", cases[i].path, NULL);
+
+    g_test_add (path, CallFixture, &cases[i], setup, cases[i].test, teardown);
+  }
   g_test_add_func ("/call/transport-failure", test_transport_failure);
   return g_test_run ();
 }
